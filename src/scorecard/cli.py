@@ -1,0 +1,59 @@
+"""The `scorecard` console command: the product's verbs, over Django management commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# One line per verb, for `scorecard --help`. Later capabilities add theirs here.
+VERBS: dict[str, str] = {
+    "init": "create or upgrade the database; load places, facility types and the default template",
+    "serve": "run the web server (gunicorn) and a task worker",
+    "worker": "run a task worker alone (imports, PDF batches)",
+    "programme": "create and list programmes",
+    "places": "search the gazetteer by code or name",
+    "createuser": "create a staff user with a role in an organisation",
+}
+
+
+def usage() -> str:
+    width = max(len(v) for v in VERBS)
+    lines = ["usage: scorecard VERB [options]", "", "verbs:"]
+    lines += [f"  {verb.ljust(width)}  {text}" for verb, text in VERBS.items()]
+    lines += [
+        "",
+        "`scorecard VERB --help` explains a verb. `scorecard manage ...` runs any Django",
+        "management command. DATABASE_URL picks the database (default: var/scorecard.sqlite3).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        sys.exit(0 if argv else 2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+    from scorecard.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        print(f"scorecard: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    from django.core.management import execute_from_command_line
+
+    verb = argv[0]
+    if verb == "manage":
+        execute_from_command_line(["scorecard", *argv[1:]])
+        return
+    if verb not in VERBS:
+        print(f"scorecard: unknown verb {verb!r}; `scorecard --help` lists them", file=sys.stderr)
+        sys.exit(2)
+    execute_from_command_line(["scorecard", verb, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

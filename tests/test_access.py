@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from scorecard.accounts.models import Role
+from tests.helpers import PASSWORD, make_organisation, make_programme, make_user
+
+ROLES = ["admin", "me_officer", "facilitator", "commune_official", "donor_viewer"]
+EXPECTED_STATUS = {"allow": 200, "deny": 403, "hidden": 404, "login": 302}
+
+
+def documented_matrix() -> list[tuple[str, str, str]]:
+    """(url, role, outcome) for every cell of the table in docs/access.md."""
+    text = (Path(__file__).parents[1] / "docs" / "access.md").read_text()
+    rows = re.findall(r"^\| `([^`]+)` \|(.+)\|$", text, re.M)
+    header = re.search(r"^\| URL \|(.+)\|$", text, re.M)
+    assert header and rows
+    columns = [c.strip() for c in header.group(1).split("|")]
+    cells = []
+    for url, values in rows:
+        for role, value in zip(columns, values.split("|"), strict=True):
+            cells.append((url, role, value.strip()))
+    return cells
+
+
+MATRIX = documented_matrix()
+
+
+@pytest.fixture
+def world(db):
+    org = make_organisation(code="ngo")
+    donor = make_organisation(code="funder", kind="donor")
+    own = make_programme(code="own", organisation=org, donor=donor, communes=["010201"])
+    make_programme(code="other", communes=["060301"])
+    users = {
+        "admin": make_user(Role.ADMIN, organisation=org),
+        "me_officer": make_user(Role.ME_OFFICER, organisation=org),
+        "facilitator": make_user(Role.FACILITATOR, organisation=org),
+        "commune_official": make_user(Role.COMMUNE_OFFICIAL, communes=["010201"]),
+        "donor_viewer": make_user(Role.DONOR_VIEWER, organisation=donor),
+    }
+    return {"own": own, "users": users}
+
+
+def test_it_documents_every_role_for_every_url():
+    assert len(MATRIX) == 8 * (len(ROLES) + 1)
+    assert {role for _, role, _ in MATRIX} == {"anonymous", *ROLES}
+    assert {outcome for *_, outcome in MATRIX} <= set(EXPECTED_STATUS)
+
+
+@pytest.mark.parametrize(("url", "role", "outcome"), MATRIX, ids=[f"{r}:{u}" for u, r, _ in MATRIX])
+def test_it_enforces_the_documented_matrix(world, url, role, outcome):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.get(url.replace("{own}", "own").replace("{other}", "other"))
+    assert response.status_code == EXPECTED_STATUS[outcome], f"{role} {url}"
+    if outcome == "login":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_shows_a_commune_official_only_programmes_in_their_communes(world):
+    client = Client()
+    client.force_login(world["users"]["commune_official"])
+    page = client.get("/programmes/").content.decode()
+    assert "/programmes/own/" in page
+    assert "/programmes/other/" not in page
+
+
+def test_it_throttles_repeated_failed_logins(world):
+    client = Client()
+    user = world["users"]["me_officer"]
+    for _ in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": user.username, "password": "wrong"},
+            REMOTE_ADDR="10.1.1.1",
+        )
+    locked = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_logs_in_with_the_right_password(world):
+    client = Client()
+    user = world["users"]["facilitator"]
+    response = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.2.2.2",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
