@@ -43,8 +43,8 @@ demo: install
 	$(BIN)/scorecard serve --host 127.0.0.1 --port 8000
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 
 typecheck: install
 	$(BIN)/mypy
