@@ -31,12 +31,18 @@ PAGES = [
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/shots.sqlite3", "SCORECARD_VAR_DIR": tmp}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/shots.sqlite3",
+            "SCORECARD_VAR_DIR": tmp,
+        }
         subprocess.run([SCORECARD, "init", "--demo"], env=env, check=True, capture_output=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = subprocess.Popen([SCORECARD, "serve", "--port", str(port), "--workers", "1", "--no-worker"], env=env)
+        server = subprocess.Popen(
+            [SCORECARD, "serve", "--port", str(port), "--workers", "1", "--no-worker"], env=env
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):

@@ -62,7 +62,9 @@ def test_it_finds_a_commune_in_khmer_script(site, page):
     page.goto(site + "/")
     page.fill("#q", "បន្ទាយនាង")
     page.locator("form.search button").click()
-    assert "010201" in page.locator("main").inner_text().translate(str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789"))
+    assert "010201" in page.locator("main").inner_text().translate(
+        str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+    )
 
 
 def test_it_switches_language_both_ways(site, page):

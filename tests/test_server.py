@@ -50,7 +50,9 @@ def test_it_serves_pages_and_static_files_with_gunicorn(env):
     port = free_port()
     server = subprocess.Popen(
         [SCORECARD, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         home = wait_for(f"http://127.0.0.1:{port}/")
@@ -78,9 +80,13 @@ def test_it_runs_queued_tasks_in_a_worker(env, tmp_path):
     )
     subprocess.run(
         [sys.executable, "-c", enqueue],
-        env={**env, "DJANGO_SETTINGS_MODULE": "scorecard.settings"}, check=True, timeout=60,
+        env={**env, "DJANGO_SETTINGS_MODULE": "scorecard.settings"},
+        check=True,
+        timeout=60,
     )
-    worker = subprocess.Popen([SCORECARD, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [SCORECARD, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + 30
         while not marker.exists() and time.monotonic() < deadline:

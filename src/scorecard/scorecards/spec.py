@@ -110,4 +110,8 @@ class RowError:
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"
         col = f", column {self.column}" if self.column else ""
-        return f"{where}{col}: {self.reason} ({self.value!r})" if self.value else f"{where}{col}: {self.reason}"
+        return (
+            f"{where}{col}: {self.reason} ({self.value!r})"
+            if self.value
+            else f"{where}{col}: {self.reason}"
+        )
