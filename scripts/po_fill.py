@@ -48,7 +48,9 @@ def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
                 )
             )
             continue
+        # A fresh translation replaces gettext's guess: drop the fuzzy flag, keep the others.
         entry = re.sub(r"^#, fuzzy\n", "", entry, flags=re.M)
+        entry = re.sub(r"^(#,.*?)(?:, fuzzy|fuzzy, )", r"\1", entry, flags=re.M)
         entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
         value = translations.get(msgid)
         if value is None:

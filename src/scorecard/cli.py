@@ -13,6 +13,19 @@ VERBS: dict[str, str] = {
     "programme": "create and list programmes",
     "places": "search the gazetteer by code or name",
     "createuser": "create a staff user with a role in an organisation",
+    "form": "write the XLSForm of a citizen survey with a template",
+    "round": "create, list and publish scorecard rounds",
+    "import": "import a KoboToolbox or ODK Central export into a round",
+    "results": "write a round's results per commune, indicator and breakdown (CSV or JSON)",
+    "compare": "compare a round with a baseline round: change, interval and z-test",
+    "report": "write a commune's scorecard report or a round summary (PDF or HTML)",
+    "enumerators": "register enumerators from a CSV file (id, sex, age, organisation)",
+    "events": "import sign-in sheets of trainings, outreach, workshops and meetings",
+    "outcomes": "import participants' outcomes (tests, attitude, rapid surveys)",
+    "budget": "import commune budget lines (commune, year, sector, amount_khr)",
+    "booklet": "write a commune's Citizens' Budget booklet (A5 PDF, Khmer or English)",
+    "plans": "import action plans (JAAP) and progress from CSV/XLSX; export a plan",
+    "contributions": "import funding contributions to plan actions from CSV/XLSX",
 }
 
 

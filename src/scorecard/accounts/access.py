@@ -27,9 +27,23 @@ class Perm(StrEnum):
     VIEW_PLACES = "view_places"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    VIEW_ROUNDS = "view_rounds"
+    IMPORT_RESPONSES = "import_responses"
+    REVIEW_CONFLICTS = "review_conflicts"
+    EDIT_ROUNDS = "edit_rounds"
+    VIEW_PLANS = "view_plans"
+    EDIT_PLANS = "edit_plans"  # officials: only their communes' plans (PlanQuerySet.visible_to)
+    IMPORT_PLANS = "import_plans"
+    VIEW_EVENTS = "view_events"
+    VIEW_PARTICIPANTS = "view_participants"  # participant-level rows (ids, ages)
+    EDIT_EVENTS = "edit_events"
+    VIEW_I4C = "view_i4c"  # officials: only their communes (i4c_models.communes_visible_to)
+    EDIT_I4C = "edit_i4c"
 
 
 ALL = set(Perm)
+# Trainings, outreach and workshops: record attendance and outcomes; read budgets.
+EVENT_PERMS = {Perm.VIEW_EVENTS, Perm.VIEW_PARTICIPANTS, Perm.EDIT_EVENTS, Perm.VIEW_I4C}
 ROLE_PERMS: dict[str, set[Perm]] = {
     Role.ADMIN: ALL,
     Role.ME_OFFICER: {
@@ -37,10 +51,43 @@ ROLE_PERMS: dict[str, set[Perm]] = {
         Perm.VIEW_PROGRAMMES,
         Perm.EDIT_PROGRAMMES,
         Perm.VIEW_PLACES,
+        Perm.VIEW_ROUNDS,
+        Perm.IMPORT_RESPONSES,
+        Perm.REVIEW_CONFLICTS,
+        Perm.EDIT_ROUNDS,
+        Perm.VIEW_PLANS,
+        Perm.EDIT_PLANS,
+        Perm.IMPORT_PLANS,
+        *EVENT_PERMS,
+        Perm.EDIT_I4C,
     },
-    Role.FACILITATOR: {Perm.VIEW_DASHBOARD, Perm.VIEW_PROGRAMMES, Perm.VIEW_PLACES},
-    Role.COMMUNE_OFFICIAL: {Perm.VIEW_DASHBOARD, Perm.VIEW_PROGRAMMES, Perm.VIEW_PLACES},
-    Role.DONOR_VIEWER: {Perm.VIEW_DASHBOARD, Perm.VIEW_PROGRAMMES},
+    Role.FACILITATOR: {
+        Perm.VIEW_DASHBOARD,
+        Perm.VIEW_PROGRAMMES,
+        Perm.VIEW_PLACES,
+        Perm.VIEW_ROUNDS,
+        Perm.IMPORT_RESPONSES,
+        Perm.VIEW_PLANS,
+        *EVENT_PERMS,
+    },
+    Role.COMMUNE_OFFICIAL: {
+        Perm.VIEW_DASHBOARD,
+        Perm.VIEW_PROGRAMMES,
+        Perm.VIEW_PLACES,
+        Perm.VIEW_ROUNDS,
+        Perm.VIEW_PLANS,
+        Perm.EDIT_PLANS,
+        Perm.VIEW_EVENTS,
+        Perm.VIEW_I4C,
+    },
+    Role.DONOR_VIEWER: {
+        Perm.VIEW_DASHBOARD,
+        Perm.VIEW_PROGRAMMES,
+        Perm.VIEW_ROUNDS,
+        Perm.VIEW_PLANS,
+        Perm.VIEW_EVENTS,
+        Perm.VIEW_I4C,
+    },
 }
 
 

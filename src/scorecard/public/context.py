@@ -18,6 +18,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "programmes": can(user, Perm.VIEW_PROGRAMMES),
             "places": can(user, Perm.VIEW_PLACES),
+            "rounds": can(user, Perm.VIEW_ROUNDS),
+            "plans": can(user, Perm.VIEW_PLANS),
+            "events": can(user, Perm.VIEW_EVENTS),
+            "i4c": can(user, Perm.VIEW_I4C),
             "audit": can(user, Perm.VIEW_AUDIT),
         },
     }

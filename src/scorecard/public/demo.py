@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from importlib import import_module
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import translation
 
 from scorecard.accounts.models import Organisation, Profile, Role
 from scorecard.places.models import Commune, Facility, FacilityType
@@ -34,6 +36,13 @@ ORGANISATIONS = [
         "សម្ព័ន្ធភាពដៃគូអភិវឌ្ឍន៍ប្រជាធិបតេយ្យ",
         "CPDD",
     ),
+]
+# Each capability adds its demo records through the same paths users take; loaded in
+# this order because later ones use earlier ones (plans cite rounds, events the trainees).
+DEMO_LOADERS = [
+    "scorecard.scorecards.demo.load_demo_rounds",
+    "scorecard.events.demo.load_demo_events",
+    "scorecard.plans.demo.load_demo_plans",
 ]
 USERS = [
     ("admin", Role.ADMIN, "api"),
@@ -87,12 +96,20 @@ def _users(orgs: dict[str, Organisation], communes: list[Commune]) -> list[str]:
         )
         if role == Role.COMMUNE_OFFICIAL:
             profile.communes.set(communes[:1])
-        logins.append(f"  {username:<12} {DEMO_PASSWORD}  ({role.label})")
+        with translation.override("en"):  # the console speaks English, like its verbs
+            logins.append(f"  {username:<12} {DEMO_PASSWORD}  ({role.label})")
     return logins
 
 
-@transaction.atomic
 def load_demo() -> Iterator[str]:
+    # One transaction for the whole demo: a failure leaves no half-loaded programme.
+    # (transaction.atomic cannot wrap a generator's body, hence the list.)
+    with transaction.atomic():
+        lines = list(_load_demo())
+    yield from lines
+
+
+def _load_demo() -> Iterator[str]:
     orgs = _organisations()
     communes = list(Commune.objects.filter(code__in=COMMUNES))
     if not Programme.objects.filter(code=PROGRAMME_CODE).exists():
@@ -111,5 +128,9 @@ def load_demo() -> Iterator[str]:
             end=dt.date(2020, 12, 31),
         )
     yield f"Demo programme {PROGRAMME_CODE}: 4 communes, {_facilities(communes)} facilities."
+    logins = _users(orgs, communes)
+    for loader in DEMO_LOADERS:
+        module, name = loader.rsplit(".", 1)
+        yield from getattr(import_module(module), name)()
     yield "Demo logins (user, password, role):"
-    yield from _users(orgs, communes)
+    yield from logins

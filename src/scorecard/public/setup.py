@@ -34,6 +34,9 @@ def initialise(demo: bool = False) -> Iterator[str]:
     if len(report.skipped) > 5:
         yield f"  … and {len(report.skipped) - 5} more (run `scorecard places --defects`)"
     yield f"Facility types: {load_facility_types()}."
+    from scorecard.scorecards.actions import load_default_template
+
+    yield load_default_template()
     if demo:
         from scorecard.public.demo import load_demo
 

@@ -100,7 +100,9 @@ def _weighted(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
 
 
 _OVERALL = (("1", 0.05), ("2", 0.12), ("3", 0.28), ("4", 0.35), ("5", 0.15), ("dk", 0.05))
-_UNSATISFIED = (("dk", 0.12), ("1", 0.15), ("2", 0.28), ("3", 0.45))
+# With an exact satisfied total every respondent rates `overall` (no "dk"): the share is
+# then of respondents, as field reports state it ("40% of 1,019 respondents").
+_UNSATISFIED = (("1", 0.17), ("2", 0.32), ("3", 0.51))
 _IDPOOR = (("level1", 0.10), ("level2", 0.15), ("none", 0.75))
 _CHANGE = (("better", 0.45), ("same", 0.33), ("worse", 0.10), ("dk", 0.12))
 
