@@ -113,7 +113,8 @@ def test_it_recovers_the_exact_targets_from_every_format(tmp_path: Path, fmt: st
     assert bad == [] and len(ok) == 120
     assert sum(r.sex == "female" for r in ok) == 67
     assert sum(r.overall in (4, 5) for r in ok) == 45
-    assert any(r.overall_dk for r in ok) and all(r.overall is None for r in ok if r.overall_dk)
+    # With an exact satisfied total every respondent rates overall: the share is of respondents.
+    assert not any(r.overall_dk for r in ok) and all(r.overall is not None for r in ok)
     assert {r.commune for r in ok} == {"010202"} and {r.village for r in ok} == {"01020201"}
     for e in plan:
         mine = [r for r in ok if r.enumerator == e.id]
