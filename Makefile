@@ -35,7 +35,7 @@ $(MO): $(PO) $(STAMP)
 
 messages: $(STAMP)
 	cd src/scorecard && ../../$(BIN)/scorecard manage makemessages -l km --no-location -i "*/migrations/*" -v 0
-	$(BIN)/python scripts/po_fill.py $(PO) docs/i18n/km.yaml
+	$(BIN)/python scripts/po_fill.py $(PO) $(sort $(wildcard docs/i18n/*.yaml))
 	cd src/scorecard && ../../$(BIN)/scorecard manage compilemessages -l km -v 0
 
 demo: install

@@ -1,6 +1,8 @@
 """Fill a gettext catalogue from a YAML file of translations (msgid: msgstr).
 
-Usage: python scripts/po_fill.py src/scorecard/locale/km/LC_MESSAGES/django.po docs/i18n/km.yaml
+Usage: python scripts/po_fill.py src/scorecard/locale/km/LC_MESSAGES/django.po docs/i18n/*.yaml
+Several YAML files may be given (one per app or feature); a msgid given two different
+translations is an error, so two files cannot silently disagree.
 Entries already translated in the .po are kept unless the YAML gives a different text.
 Plural entries take one form in Khmer (nplurals=1): the YAML key is the singular msgid.
 """
@@ -66,9 +68,22 @@ def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
     return missing
 
 
+def load(paths: list[Path]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    clashes = []
+    for path in paths:
+        for msgid, msgstr in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if msgid in merged and merged[msgid] != msgstr:
+                clashes.append(f"{path.name}: {msgid!r} translated two ways")
+            merged[msgid] = msgstr
+    if clashes:
+        sys.exit("\n".join(clashes))
+    return merged
+
+
 if __name__ == "__main__":
-    po, source = Path(sys.argv[1]), Path(sys.argv[2])
-    missing = fill(po, yaml.safe_load(source.read_text(encoding="utf-8")))
+    po = Path(sys.argv[1])
+    missing = fill(po, load([Path(arg) for arg in sys.argv[2:]]))
     for msgid in missing:
         print(f"untranslated: {msgid!r}")
     sys.exit(1 if missing else 0)
