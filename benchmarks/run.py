@@ -1,4 +1,11 @@
-"""Benchmarks (``make benchmarks``); outside the test suite, never a timed test.
+"""Benchmarks (``make benchmarks`` runs both); outside the test suite, never a timed test.
+
+``python benchmarks/run.py results [--rows N] [--base-rows M]`` builds a national round
+(every commune of the gazetteer, N respondents, and a baseline round of M) in a fresh
+SQLite database (cached per size), then times ``scorecard results`` and ``scorecard
+compare`` beside a pandas script and DuckDB SQL computing the same tables from the same
+exports (benchmarks/results_reference.py), checks that all three agree to 1e-9, and times
+one commune's results page and PDF report.
 
 ``python benchmarks/run.py import [--rows N] [--repeat K]`` generates a Kobo CSV of the
 default template with the synth generator (once, cached under benchmarks/out/), imports
@@ -11,6 +18,7 @@ benchmarks/pandas_import.py on the same file and prints the table with the ratio
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -20,19 +28,26 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
+OUT = Path(os.environ.get("BENCH_OUT", HERE / "out"))  # big files: point it at /tmp
+SRC = HERE.parent / "src" / "scorecard"
 PYTHON = sys.executable
 PG_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/scorecard_bench")
 
 
-def step(*args: str) -> str:
+def step(*args: str, script: str = "import_bench.py") -> str:
     done = subprocess.run(
-        [PYTHON, str(HERE / "import_bench.py"), *args], capture_output=True, text=True, check=False
+        [PYTHON, str(HERE / script), *args], capture_output=True, text=True, check=False
     )
     if done.returncode:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"benchmark step {args[0]} failed")
     return done.stdout
+
+
+def schema() -> str:
+    """A short fingerprint of the migrations: cached databases are rebuilt when it changes."""
+    names = sorted(str(p.relative_to(SRC)) for p in SRC.glob("*/migrations/0*.py"))
+    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:8]
 
 
 def sqlite_url(path: Path) -> str:
@@ -44,7 +59,7 @@ def ensure_export(rows: int) -> Path:
     path = OUT / f"kobo_{rows}.csv"
     if path.exists():
         return path
-    setup_db = OUT / "setup.sqlite3"
+    setup_db = OUT / f"setup-{schema()}.sqlite3"
     if not setup_db.exists():
         print("setting up a database for the generator ...", flush=True)
         step("setup", sqlite_url(setup_db))
@@ -56,7 +71,7 @@ def ensure_export(rows: int) -> Path:
 
 
 def bench_sqlite(export: Path, repeat: int) -> dict[str, Any]:
-    template = OUT / "template.sqlite3"
+    template = OUT / f"template-{schema()}.sqlite3"
     if not template.exists():
         step("setup", sqlite_url(template))
     best: dict[str, Any] = {}
@@ -148,6 +163,115 @@ def cmd_import(args: argparse.Namespace) -> None:
     print(f"load after: {os.getloadavg()[0]:.2f}")
 
 
+# --------------------------------------------------------------------------- results
+
+RESULT_KEYS = ["round", "commune", "facility", "indicator", "breakdown", "group"]
+COMPARE_KEYS = ["base_round", *RESULT_KEYS]
+
+
+def same_table(ours: Path, theirs: Path, keys: list[str]) -> str:
+    """ "" when both CSVs hold the same rows (keys) and figures (to 1e-9), else why not."""
+    import numpy as np
+    import pandas as pd
+
+    a = pd.read_csv(ours, dtype={"commune": str}, keep_default_na=True)
+    b = pd.read_csv(theirs, dtype={"commune": str}, keep_default_na=True)
+    if list(a.columns) != list(b.columns):
+        return f"columns differ: {list(a.columns)} vs {list(b.columns)}"
+    a = a.sort_values(keys).reset_index(drop=True)
+    b = b.sort_values(keys).reset_index(drop=True)
+    if len(a) != len(b) or not a[keys].equals(b[keys]):
+        return f"rows differ: {len(a)} vs {len(b)}"
+    for column in a.columns:
+        if column in keys:
+            continue
+        x, y = a[column], b[column]
+        if x.dtype == bool or y.dtype == bool:
+            if not (x.astype(bool) == y.astype(bool)).all():
+                return f"{column} differs"
+            continue
+        x, y = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
+        if not np.allclose(x, y, rtol=0, atol=1e-9, equal_nan=True):
+            worst = int(np.nanargmax(np.abs(x - y)))
+            return f"{column} differs at row {worst}: {x[worst]!r} vs {y[worst]!r}"
+    return ""
+
+
+def national_db(rows: int, base_rows: int) -> tuple[str, dict[str, Any]]:
+    folder = OUT / f"national-{rows}-{base_rows}-{schema()}"
+    db = folder / "db.sqlite3"
+    info = folder / "setup.json"
+    if not info.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("db.sqlite3*"):
+            path.unlink()
+        print(f"building the national rounds in {folder} ...", flush=True)
+        out = step(
+            "setup", sqlite_url(db), str(folder), str(rows), str(base_rows),
+            script="results_bench.py",
+        )  # fmt: skip
+        info.write_text(out.splitlines()[-1])
+    return sqlite_url(db), json.loads(info.read_text())
+
+
+def ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}" if theirs else "-"
+
+
+def cmd_results(args: argparse.Namespace) -> None:
+    url, built = national_db(args.rows, args.base_rows)
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    print(f"national round: {args.rows:,} respondents, {built['communes']:,} communes; ", end="")
+    print(f"baseline {args.base_rows:,}; load {os.getloadavg()[0]:.2f}")
+    for code in ("NATBASE", "NAT"):
+        b = built[code]
+        print(f"  built {code}: import {b['rows'] / b['import_s']:,.0f} rows/s")
+    ours = json.loads(step("ours", url, str(folder), script="results_bench.py").splitlines()[-1])
+    exports = (str(folder / "national_base.csv"), str(folder / "national.csv"))
+    params = [str(v) for v in (ours["threshold"], *ours["youth"], ours["min_cell"])]
+    refs: dict[str, dict[str, Any]] = {}
+    for engine in ("duckdb", "pandas"):
+        done = subprocess.run(
+            [PYTHON, str(HERE / "results_reference.py"), engine, *exports, str(folder), *params],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        refs[engine] = json.loads(done.stdout.splitlines()[-1])
+    duck = refs["duckdb"]
+    print(f"\n{'':<34} {'seconds':>9} {'vs duckdb':>10} {'vs pandas':>10} {'peak MB':>8}")
+    for name, key, value, mb in (
+        ("results (in process)", "results_s", ours["results_s"], ours["peak_mb"]),
+        ("scorecard results (command)", "results_s", ours["cli_results_s"], None),
+        ("duckdb results", "results_s", duck["results_s"], duck["peak_mb"]),
+        ("pandas results", "results_s", refs["pandas"]["results_s"], refs["pandas"]["peak_mb"]),
+        ("compare (in process)", "compare_s", ours["compare_s"], None),
+        ("scorecard compare (command)", "compare_s", ours["cli_compare_s"], None),
+        ("duckdb compare", "compare_s", duck["compare_s"], None),
+        ("pandas compare", "compare_s", refs["pandas"]["compare_s"], None),
+    ):
+        vs_duck, vs_pandas = ratio(value, duck[key]), ratio(value, refs["pandas"][key])
+        peak = f"{mb:>8.0f}" if mb else f"{'':>8}"
+        print(f"{name:<34} {value:>9.2f} {vs_duck:>10} {vs_pandas:>10} {peak}")
+    print(f"rows: results {ours['results_rows']:,}, compare {ours['compare_rows']:,}")
+    failures = []
+    for engine in ("duckdb", "pandas"):
+        for what, keys in (("results", RESULT_KEYS), ("compare", COMPARE_KEYS)):
+            for mine in (f"ours_{what}.csv", f"cli_{what}.csv"):
+                why = same_table(folder / mine, folder / f"{engine}_{what}.csv", keys)
+                if why:
+                    failures.append(f"{mine} vs {engine}: {why}")
+    print("same tables (to 1e-9): " + ("yes" if not failures else "NO"))
+    alone = json.loads(step("commune", url, script="results_bench.py").splitlines()[-1])
+    print(f"one commune's results + compare rows alone: {alone['median_s'] * 1000:.0f} ms")
+    page = json.loads(step("page", url, script="results_bench.py").splitlines()[-1])
+    print(f"results page, commune {page['commune']}: median {page['median_s'] * 1000:.0f} ms")
+    pdf = json.loads(step("pdf", url, str(folder), script="results_bench.py").splitlines()[-1])
+    print(f"PDF report, commune {pdf['commune']}: median {pdf['median_s']:.2f} s ", end="")
+    print(f"(data {pdf['data_s']:.2f} s, {pdf['bytes'] / 1024:.0f} KB)")
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+    if failures:
+        raise SystemExit("\n".join(failures))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -160,9 +284,18 @@ def main() -> None:
         "--db", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
     )
     imp.add_argument("--no-pandas", action="store_true")
-    args = parser.parse_args(sys.argv[1:] or ["import"])
+    res = sub.add_parser("results", help="the results benchmark (national round)")
+    res.add_argument("--rows", type=int, default=1_000_000)
+    res.add_argument("--base-rows", type=int, default=1_000_000)
+    if not sys.argv[1:]:  # make benchmarks: both, at full size
+        cmd_import(parser.parse_args(["import"]))
+        cmd_results(parser.parse_args(["results"]))
+        return
+    args = parser.parse_args(sys.argv[1:])
     if args.bench == "import":
         cmd_import(args)
+    elif args.bench == "results":
+        cmd_results(args)
 
 
 if __name__ == "__main__":

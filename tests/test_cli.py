@@ -16,7 +16,7 @@ SCORECARD = Path(sys.executable).with_name("scorecard")
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SCORECARD, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+        [SCORECARD, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=300
     )
 
 

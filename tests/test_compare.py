@@ -83,6 +83,15 @@ def test_it_matches_cells_and_computes_each_change(two_rounds):
             assert row["z"] is None and row["p_value"] is None
 
 
+def test_it_compares_one_commune_alone_as_in_the_whole_round(two_rounds):
+    base, later = two_rounds
+    whole = compare_rounds(base, later)
+    commune = next(r["commune"] for r in whole if r["commune"] != "all")
+    alone = compare_rounds(base, later, commune=commune)
+    assert alone and {r["commune"] for r in alone} == {commune}
+    assert alone == [r for r in whole if r["commune"] == commune]
+
+
 def test_public_compare_blanks_small_cells(two_rounds):
     base, later = two_rounds
     rows = compare_rounds(base, later, public=True)
@@ -175,7 +184,8 @@ def test_it_states_the_seed_figures_for_the_demo_rounds():
     list(load_demo())
     got = [round_results(Round.objects.get(code=c))[0] for c in ("R2018", "R2019")]
     assert [(r["satisfied_n"], r["n"]) for r in got] == [(408, 1019), (727, 1211)]
-    change = compare_rounds(*(Round.objects.get(code=c) for c in ("R2018", "R2019")))[0]
+    base, later = (Round.objects.get(code=c) for c in ("R2018", "R2019"))
+    change = compare_rounds(base, later)[0]
     assert (
         round(change["diff"], 4),
         round(change["diff_ci_low"], 4),

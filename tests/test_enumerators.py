@@ -63,3 +63,41 @@ def test_it_links_known_enumerators_and_lists_unknown_ones(tmp_path):
     unknown = Response.objects.filter(enumerator_code="enum02")
     assert unknown.exists() and all(r.enumerator is None for r in unknown)
     assert Enumerator.objects.count() == 2  # never created by an import
+
+
+def test_it_shows_the_registry_with_trainings_attended_and_responses(tmp_path):
+    import datetime as dt
+
+    from django.test import Client
+
+    from scorecard.accounts.models import Role
+    from scorecard.events.models import Attendance, Event, Participant
+    from tests.helpers import make_programme, make_user
+
+    org = make_organisation(code="api")
+    programme = make_programme(organisation=org)
+    register_enumerator("test", "enum01", organisation=org, sex="female", age=20)
+    register_enumerator("test", "enum09", organisation=org, sex="male", age=24)
+    register_enumerator("test", "hidden", organisation=make_organisation())
+    training = Event.objects.create(
+        programme=programme, code="T-1", type="training", start=dt.date(2019, 5, 1),
+        title_en="Training of youth enumerators", title_km="វគ្គបណ្តុះបណ្តាលយុវជនអ្នកស្ទង់មតិ",
+    )  # fmt: skip
+    meeting = Event.objects.create(
+        programme=programme, code="M-1", type="meeting", start=dt.date(2019, 6, 1), title_en="Meeting"
+    )  # fmt: skip
+    person = Participant.objects.create(programme=programme, code="enum01", role="youth_trainee", sex="female")  # fmt: skip
+    Attendance.objects.create(event=training, participant=person, role="youth_trainee", age=20)
+    Attendance.objects.create(event=meeting, participant=person, role="youth_trainee", age=20)
+    round_ = make_round(organisation=org)
+    import_export("test", round_, make_export(round_, tmp_path / "k.csv", rows=30))
+    client = Client()
+    client.force_login(make_user(Role.FACILITATOR, organisation=org))
+    page = client.get("/enumerators/").content.decode()
+    assert 'data-code="enum01"' in page and 'data-code="enum09"' in page
+    assert 'data-code="hidden"' not in page
+    row = page.split('data-code="enum01"')[1].split("</tr>")[0]
+    assert "វគ្គបណ្តុះបណ្តាលយុវជនអ្នកស្ទង់មតិ" in row and "Meeting" not in row
+    n = Response.objects.filter(enumerator__code="enum01").count()
+    assert n > 0
+    assert "Training" not in page.split('data-code="enum09"')[1].split("</tr>")[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -126,3 +128,26 @@ def test_it_shows_participant_rows_only_to_those_who_work_with_them(world):
         == 403
     )
     assert client_for(users[Role.ME_OFFICER]).get("/programmes/q/events/X-1/").status_code == 404
+
+
+def test_it_shows_the_mean_of_test_scores_instead_of_a_yes_count(world):
+    from scorecard.events.models import Participant
+
+    programme, users = world
+    event = Event.objects.create(
+        programme=programme, code="T-9", type="training", start="2020-02-10"
+    )
+    for code, score in (("P-1", "80"), ("P-2", "91")):
+        person = Participant.objects.create(
+            programme=programme, code=code, sex="female", role="youth_trainee"
+        )
+        attendance = Attendance.objects.create(
+            event=event, participant=person, role="youth_trainee", age=20
+        )
+        Outcome.objects.create(attendance=attendance, code="post_test", value=score)
+        Outcome.objects.create(attendance=attendance, code="improved_attitude", value="yes")
+    page = client_for(users[Role.ME_OFFICER]).get("/programmes/p/events/T-9/")
+    rows = {o["code"]: o for o in page.context["outcomes"]}
+    assert rows["post_test"]["mean"] == Decimal("85.5")
+    assert rows["improved_attitude"]["mean"] is None and rows["improved_attitude"]["yes"] == 2
+    assert "85.5" in page.content.decode() or "៨៥.៥" in page.content.decode()

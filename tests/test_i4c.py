@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -131,8 +132,8 @@ def test_it_records_actual_values_against_the_standards():
 def test_it_judges_a_standard_in_its_direction():
     at_least = make_service_standard()
     at_most = make_service_standard(code="wait", target=30, at_most=True)
-    assert at_least.met_by(4) and not at_least.met_by(3)
-    assert at_most.met_by(30) and not at_most.met_by(31)
+    assert at_least.met_by(Decimal(4)) and not at_least.met_by(Decimal(3))
+    assert at_most.met_by(Decimal(30)) and not at_most.met_by(Decimal(31))
 
 
 def test_it_adds_a_standard_in_both_languages():
@@ -163,3 +164,76 @@ def test_it_shows_an_official_only_their_communes():
     assert "/i4c/010201/" in page and "/i4c/060301/" not in page
     assert client.get("/i4c/060301/2020/booklet.pdf").status_code == 404
     assert client.get("/i4c/010201/1700/").status_code == 404
+
+
+# --- the upload page ---------------------------------------------------------------
+
+
+def upload_budget(client: Client, *rows: str, name: str = "budget.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "\n".join(["commune,year,sector,amount_khr", *rows]) + "\n"
+    data = {"file": SimpleUploadedFile(name, text.encode("utf-8-sig"))}
+    return client.post("/i4c/budget/import/", data)
+
+
+def client_as(role: str) -> Client:
+    client = Client()
+    client.force_login(make_user(role))
+    return client
+
+
+def test_it_checks_an_uploaded_budget_then_stores_it_on_confirmation():
+    client = client_as(Role.ME_OFFICER)
+    checked = upload_budget(client, "010201,2020,roads,182000000", "10203,2020,health,21800000")
+    summary = checked.context["summary"]
+    assert (summary.dry_run, summary.accepted, summary.rejected) == (True, 2, 0)
+    assert not BudgetLine.objects.exists()
+    token = checked.context["token"]
+    assert token and f'value="{token}"' in checked.content.decode()
+
+    stored = client.post("/i4c/budget/import/", {"confirm": token})
+    assert stored.context["summary"].created == 2
+    assert BudgetLine.objects.get(commune_id="010203", sector="health").amount_khr == 21800000
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE).count() >= 2
+    again = client.post("/i4c/budget/import/", {"confirm": token})  # a token works once
+    assert again.context["summary"] is None and again.context["problem"]
+    assert BudgetLine.objects.count() == 2
+
+
+def test_it_shows_the_clis_errors_and_refuses_to_store_a_file_with_rejects(tmp_path):
+    rows = ("010201,2020,roads,182000000", "999999,2020,roads,5", "010201,2020,rockets,5")
+    page = upload_budget(client_as(Role.ME_OFFICER), *rows)
+    web = [(e.row, e.column, e.value, e.reason) for e in page.context["summary"].errors]
+    cli = run(make_budget_file(tmp_path, *rows), "--dry-run")["errors"]
+    assert web == [(e["row"], e["column"], e["value"], e["reason"]) for e in cli]
+    assert [row for row, *_ in web] == [3, 4]
+    assert "is not a commune in the gazetteer" in page.content.decode()
+    assert page.context["token"] == ""
+    assert not BudgetLine.objects.exists()
+
+
+def test_it_explains_an_unreadable_budget_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as(Role.ME_OFFICER)
+    latin1 = SimpleUploadedFile(
+        "budget.csv", "commune,year,sector,amount_khr\n0102é".encode("latin-1")
+    )
+    page = client.post("/i4c/budget/import/", {"file": latin1})
+    assert page.context["summary"] is None
+    assert "not UTF-8" in page.context["problem"]
+    page = client.post(
+        "/i4c/budget/import/", {"file": SimpleUploadedFile("b.csv", b"commune,year\n010201,2020\n")}
+    )
+    assert page.context["summary"] is None and "amount_khr" in page.context["problem"]
+    page = client.post("/i4c/budget/import/", {"file": ""})
+    assert page.status_code == 200 and page.context["form"].errors
+
+
+def test_it_lets_only_budget_editors_upload():
+    assert client_as(Role.FACILITATOR).get("/i4c/budget/import/").status_code == 403
+    assert client_as(Role.DONOR_VIEWER).get("/i4c/budget/import/").status_code == 403
+    index = client_as(Role.ME_OFFICER).get("/i4c/").content.decode()
+    assert "/i4c/budget/import/" in index
+    assert "/i4c/budget/import/" not in client_as(Role.FACILITATOR).get("/i4c/").content.decode()

@@ -90,7 +90,8 @@ def test_it_records_each_progress_update_with_its_date_and_percent():
         ("agreed", "in_progress", dt.date(2019, 7, 1), 40),
         ("in_progress", "implemented", dt.date(2019, 11, 30), 100),
     ]
-    assert StatusChange.objects.last().by == user
+    last = StatusChange.objects.last()
+    assert last is not None and last.by == user
 
 
 def test_it_refuses_moving_back_dropping_without_a_reason_and_bad_percents():
@@ -154,6 +155,7 @@ def test_it_audits_every_change_of_money():
         action=action, actor=user, amount=Decimal("100.00"), currency="USD"
     )
     created = AuditEntry.objects.get(model="plans.Contribution", action="create")
+    assert created.after is not None
     assert (created.actor, created.after["amount"], created.after["rate_khr_per_usd"]) == (
         user,
         "100.00",
@@ -167,6 +169,7 @@ def test_it_audits_every_change_of_money():
         delete_contribution(user, contribution, reason="")
     delete_contribution(user, contribution, reason="entered twice")
     deleted = AuditEntry.objects.get(model="plans.Contribution", action="delete")
+    assert deleted.before is not None
     assert deleted.before["amount"] == "120.00" and deleted.reason == "entered twice"
 
 

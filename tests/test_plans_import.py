@@ -94,6 +94,7 @@ def test_it_updates_an_existing_action_and_records_the_status_change(tmp_path, p
     )
     assert action.activity_en == GOOD["activity_en"]  # a blank cell keeps the stored text
     change = StatusChange.objects.last()
+    assert change is not None
     assert (change.from_status, change.to_status, change.percent) == ("agreed", "in_progress", 60)
     updates = AuditEntry.objects.filter(model="plans.Action", action="update")
     changed = [(f, a, b) for e in updates for f, a, b in e.changes()]
@@ -105,7 +106,7 @@ def test_it_reads_xlsx_and_refuses_formula_cells(tmp_path, programme):
     sheet = book.active
     sheet.append(PLAN_COLUMNS)
     sheet.append([GOOD[c] for c in PLAN_COLUMNS])
-    bad = [GOOD[c] for c in PLAN_COLUMNS]
+    bad: list[object] = [GOOD[c] for c in PLAN_COLUMNS]
     bad[PLAN_COLUMNS.index("number")] = 2
     bad[PLAN_COLUMNS.index("estimated_cost_khr")] = "=1000*4100"
     sheet.append(bad)

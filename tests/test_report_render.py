@@ -158,7 +158,7 @@ def sample_rows(
     """(results rows, compare rows) for one commune: overall 727/1211 vs 408/1019."""
     rng = random.Random(4)
     survey = mode == "survey"
-    kw = {"min_cell": min_cell, "survey": survey, "rng": rng}
+    kw: dict[str, Any] = {"min_cell": min_cell, "survey": survey, "rng": rng}
     overall = [60, 140, 284, 420, 307]  # 727 of 1,211 satisfied
     results = _rows_for("all", "overall", overall, **kw)
     compare = [_compare("all", "overall", 408, 1019, 727, 1211)]
@@ -350,11 +350,8 @@ def test_it_embeds_the_khmer_font():
 
 def test_it_does_not_print_suppressed_cells():
     data = make_report_data()
-    hidden = next(
-        g
-        for g in data.overall.groups("sex_youth")
-        if g.suppressed  # type: ignore[union-attr]
-    )
+    assert data.overall is not None
+    hidden = next(g for g in data.overall.groups("sex_youth") if g.suppressed)
     html = render_html(data, "en")
     assert hidden.n is not None and hidden.n < 5
     row = html.split("Other sex, youth")[1].split("</tr>")[0]
@@ -415,3 +412,54 @@ def test_it_builds_from_csv_strings():
 def test_it_renders_a_community_meeting_without_intervals():
     html = render_html(make_report_data(mode="community"), "en")
     assert "Wilson" not in html and "not a random sample" in html
+
+
+# --- Citizens beside providers, and needs per facility (the needs helper) ----------------
+
+
+def _gap_row(indicator: str, citizens: float, providers: float, **extra: Any) -> dict[str, Any]:
+    row = {
+        "round": ROUND,
+        "provider_round": "sa-2019",
+        "commune": COMMUNE.code,
+        "facility": "health_centre",
+        "indicator": indicator,
+        "citizens_n": 300,
+        "citizens_share": citizens,
+        "citizens_median": 3.0,
+        "providers_n": 8,
+        "providers_share": providers,
+        "providers_median": 4.0,
+        "gap_share": citizens - providers,
+        "gap_median": -1.0,
+        "suppressed": False,
+    }
+    return {**row, **extra}
+
+
+def test_it_sets_citizens_beside_providers_with_the_gap():
+    code = INDICATORS["health_centre"][0][0]
+    hidden = INDICATORS["health_centre"][1][0]
+    rows = [
+        _gap_row(code, 0.4, 0.875),
+        _gap_row(hidden, 0.5, 0.5, suppressed=True, providers_share=None, gap_share=None),
+        {**_gap_row(code, 0.1, 0.2), "commune": "010203"},  # another commune: left out
+    ]
+    data = make_report_data(gap_rows=rows)
+    assert data.provider_round == "sa-2019" and len(data.gaps) == 2
+    with translation.override("en"):
+        html = render_html(data, "en")
+    section = html.split('<section class="gap">', 1)[1].split("</section>", 1)[0]
+    assert "40.0%" in section and "87.5%" in section and "−47.5" in section
+    assert section.count("—<sup>*</sup>") == 1
+
+
+def test_it_lists_top_needs_under_their_facility():
+    needs = (
+        Need(Label("Medicines", "ថ្នាំ"), 40, 0.3, ("សូមឱ្យមានថ្នាំ",), facility="health_centre"),
+        Need(Label("Teachers", "គ្រូ"), 30, 0.2, (), facility="primary_school"),
+    )
+    html = render_html(make_report_data(needs=needs), "en")
+    section = html.split('<section class="needs">', 1)[1].split("</section>", 1)[0]
+    assert section.index("Health centre") < section.index("Medicines")
+    assert section.index("Primary school") < section.index("Teachers")

@@ -16,9 +16,13 @@ VERBS: dict[str, str] = {
     "form": "write the XLSForm of a citizen survey with a template",
     "round": "create, list and publish scorecard rounds",
     "import": "import a KoboToolbox or ODK Central export into a round",
+    "pull": "pull new submissions of a form from an ODK Central server into a round",
     "results": "write a round's results per commune, indicator and breakdown (CSV or JSON)",
+    "quality": "write a round's enumerator quality checks (CSV or JSON)",
     "compare": "compare a round with a baseline round: change, interval and z-test",
     "report": "write a commune's scorecard report or a round summary (PDF or HTML)",
+    "needs": "group a round's open answers into themes; list themes ranked, with suggestions",
+    "gap": "citizens' scores beside the providers' self-assessment, and the gap (CSV or JSON)",
     "enumerators": "register enumerators from a CSV file (id, sex, age, organisation)",
     "events": "import sign-in sheets of trainings, outreach, workshops and meetings",
     "outcomes": "import participants' outcomes (tests, attitude, rapid surveys)",
@@ -26,6 +30,12 @@ VERBS: dict[str, str] = {
     "booklet": "write a commune's Citizens' Budget booklet (A5 PDF, Khmer or English)",
     "plans": "import action plans (JAAP) and progress from CSV/XLSX; export a plan",
     "contributions": "import funding contributions to plan actions from CSV/XLSX",
+    "logframe": "load a programme's logframe; its computed values (JSON), IPTT (XLSX), IATI XML",
+    "narrative": "write a donor report's Activities and Results section (md, docx, html)",
+    "backup": "write a backup archive of the database and uploaded files",
+    "restore": "replace the database and uploaded files with a backup archive",
+    "apitoken": "issue, list or revoke REST API tokens (a token acts as its user)",
+    "participant": "export or erase one participant's personal data on their request",
 }
 
 

@@ -36,9 +36,16 @@ INSTALLED_APPS = [
     "scorecard.scorecards",
     "scorecard.reports",
     "scorecard.events",
+    "scorecard.quality",
     "scorecard.plans",
+    "scorecard.logframe",
+    "scorecard.meetings",
+    "scorecard.needs",
     "scorecard.audit",
     "scorecard.public",
+    "scorecard.ops",
+    "scorecard.api",
+    "scorecard.notify",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -157,6 +164,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
 SECURE_HSTS_SECONDS = 31536000 if env_bool("HTTPS", False) else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HTTPS", False)
+SECURE_HSTS_PRELOAD = env_bool("HTTPS", False)  # `check --deploy` clean (tests/test_security.py)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -54,6 +54,13 @@ urlpatterns = [
         name="round_conflict_resolve",
     ),
     path("plans/", include("scorecard.plans.urls")),
+    path("", include("scorecard.needs.urls")),  # needs and claims: themes, quotes
+    path("meetings/", include("scorecard.meetings.urls")),
     path("api/kobo/<slug:code>/<str:token>/", rounds.kobo_push, name="kobo_push"),
+    path("api/v1/", include("scorecard.api.urls")),
     path("", include("scorecard.events.urls")),  # events, participants, I4C, booklets
+    path("", include("scorecard.public.urls")),  # public portal: communes, overview, programmes
+    path("", include("scorecard.quality.urls")),  # enumerator quality checks of rounds
+    path("", include("scorecard.logframe.urls")),  # results framework, donor reports
+    path("", include("scorecard.scorecards.collect_urls")),  # jobs, Central, paper, registry
 ]

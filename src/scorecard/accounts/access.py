@@ -39,6 +39,11 @@ class Perm(StrEnum):
     EDIT_EVENTS = "edit_events"
     VIEW_I4C = "view_i4c"  # officials: only their communes (i4c_models.communes_visible_to)
     EDIT_I4C = "edit_i4c"
+    VIEW_LOGFRAME = "view_logframe"  # results framework, donor dashboard and reports
+    EDIT_LOGFRAME = "edit_logframe"
+    RUN_MEETINGS = "run_meetings"  # open, run and sync community scorecard meetings
+    VIEW_QUALITY = "view_quality"  # enumerator quality checks of a round
+    VIEW_QUOTES = "view_quotes"  # citizens' open answers before approval
 
 
 ALL = set(Perm)
@@ -60,6 +65,11 @@ ROLE_PERMS: dict[str, set[Perm]] = {
         Perm.IMPORT_PLANS,
         *EVENT_PERMS,
         Perm.EDIT_I4C,
+        Perm.VIEW_QUALITY,
+        Perm.VIEW_QUOTES,
+        Perm.RUN_MEETINGS,
+        Perm.VIEW_LOGFRAME,
+        Perm.EDIT_LOGFRAME,
     },
     Role.FACILITATOR: {
         Perm.VIEW_DASHBOARD,
@@ -69,6 +79,10 @@ ROLE_PERMS: dict[str, set[Perm]] = {
         Perm.IMPORT_RESPONSES,
         Perm.VIEW_PLANS,
         *EVENT_PERMS,
+        Perm.VIEW_QUALITY,
+        Perm.VIEW_QUOTES,
+        Perm.RUN_MEETINGS,
+        Perm.VIEW_LOGFRAME,
     },
     Role.COMMUNE_OFFICIAL: {
         Perm.VIEW_DASHBOARD,
@@ -79,6 +93,7 @@ ROLE_PERMS: dict[str, set[Perm]] = {
         Perm.EDIT_PLANS,
         Perm.VIEW_EVENTS,
         Perm.VIEW_I4C,
+        Perm.VIEW_LOGFRAME,
     },
     Role.DONOR_VIEWER: {
         Perm.VIEW_DASHBOARD,
@@ -87,6 +102,7 @@ ROLE_PERMS: dict[str, set[Perm]] = {
         Perm.VIEW_PLANS,
         Perm.VIEW_EVENTS,
         Perm.VIEW_I4C,
+        Perm.VIEW_LOGFRAME,
     },
 }
 

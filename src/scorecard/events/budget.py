@@ -81,8 +81,16 @@ def write_budget(actor: Any, rows: list[BudgetRow], summary: t.Summary) -> None:
     summary.unchanged += summary.accepted - len(rows)
 
 
-def import_budget(actor: Any, table: t.Table, dry_run: bool = False) -> t.Summary:
-    communes = frozenset(Commune.objects.values_list("code", flat=True))
+def import_budget(
+    actor: Any, table: t.Table, dry_run: bool = False, communes: frozenset[str] | None = None
+) -> t.Summary:
+    """Check every row, then (unless a dry run) write the accepted ones in one transaction.
+
+    ``communes`` limits the communes a row may name (the web page passes the user's);
+    by default every commune of the gazetteer.
+    """
+    if communes is None:
+        communes = frozenset(Commune.objects.values_list("code", flat=True))
     rows, summary = check_budget(table, communes)
     summary.dry_run = dry_run
     if not dry_run:

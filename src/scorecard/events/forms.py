@@ -121,3 +121,21 @@ def budget_form(data: Any, initial: dict[str, int]) -> forms.Form:
             label=label, required=False, min_value=0, max_value=10**15, initial=initial.get(sector)
         )
     return form
+
+
+class BudgetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Budget file"),
+        help_text=_(
+            "CSV (UTF-8, with or without BOM) or XLSX with the columns commune, year, sector, amount_khr (whole riel)."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > BUDGET_FILE_LIMIT:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+BUDGET_FILE_LIMIT = 2 * 1024 * 1024  # a budget file is a few hundred rows

@@ -39,7 +39,11 @@ def i4c_index(request: HttpRequest) -> HttpResponse:
         communes = visible  # an official's own communes, whatever they hold
     communes = communes.distinct().select_related("district")
     years = sorted(set(BudgetLine.objects.values_list("year", flat=True)), reverse=True)
-    context = {"communes": communes, "year": years[0] if years else dt.date.today().year}
+    context = {
+        "communes": communes,
+        "year": years[0] if years else dt.date.today().year,
+        "can_edit": can(request.user, Perm.EDIT_I4C),
+    }
     return render(request, "events/i4c_index.html", context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scorecard.events import i4c_views, views
+from scorecard.events import budget_views, i4c_views, views
 
 urlpatterns = [
     path("programmes/<slug:code>/events/", views.event_list, name="events"),
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("i4c/", i4c_views.i4c_index, name="i4c"),
     path("i4c/standards/", i4c_views.standard_list, name="i4c_standards"),
+    path("i4c/budget/import/", budget_views.budget_import, name="i4c_budget_import"),
     path("i4c/<str:code>/<int:year>/", i4c_views.i4c_commune, name="i4c_commune"),
     path("i4c/<str:code>/<int:year>/budget/", i4c_views.budget_edit, name="i4c_budget"),
     path("i4c/<str:code>/<int:year>/standards/", i4c_views.standards_edit, name="i4c_actuals"),

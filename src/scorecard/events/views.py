@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +16,14 @@ from scorecard.events import tables as t
 from scorecard.events.actions import attend, create_event
 from scorecard.events.forms import AttendanceForm, EventForm, UploadForm
 from scorecard.events.imports import import_sign_in
-from scorecard.events.models import OUTCOME_LABELS, Attendance, Event, Outcome
+from scorecard.events.models import (
+    NUMBER,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    Attendance,
+    Event,
+    Outcome,
+)
 from scorecard.events.outcome_imports import import_outcomes
 from scorecard.programmes.models import Programme
 
@@ -37,6 +47,25 @@ def event_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "events/list.html", context)
 
 
+def _outcome_row(event: Event, row: dict[str, Any]) -> dict[str, Any]:
+    """An outcome's counts; for a test score, its mean instead of a yes count."""
+    label = OUTCOME_LABELS.get(row["code"], row["code"])
+    if OUTCOMES.get(row["code"], ("",))[0] != NUMBER:
+        return {**row, "label": label, "mean": None}
+    values = Outcome.objects.filter(attendance__event=event, code=row["code"])
+    scores = [Decimal(v) for v in values.values_list("value", flat=True) if _is_number(v)]
+    mean = sum(scores) / len(scores) if scores else None
+    return {**row, "label": label, "mean": mean}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
 @requires(Perm.VIEW_EVENTS)
 def event_detail(request: HttpRequest, code: str, event: str) -> HttpResponse:
     programme = _programme(request, code)
@@ -57,7 +86,7 @@ def event_detail(request: HttpRequest, code: str, event: str) -> HttpResponse:
         "n": attendances.count(),
         "female": attendances.filter(participant__sex="female").count(),
         "youth": attendances.filter(youth=True).count(),
-        "outcomes": [{**o, "label": OUTCOME_LABELS.get(o["code"], o["code"])} for o in outcomes],
+        "outcomes": [_outcome_row(item, o) for o in outcomes],
         "attendances": attendances if can(request.user, Perm.VIEW_PARTICIPANTS) else None,
         "form": AttendanceForm() if can(request.user, Perm.EDIT_EVENTS) else None,
     }

@@ -103,12 +103,14 @@ def create_action(
     **fields: Any,
 ) -> Action:
     """A new action; its first progress update records the status it starts in."""
+    themes = fields.pop("themes", ())
     action = Action(plan=plan, **fields)
     if action.status == Status.IMPLEMENTED and "progress" not in fields:
         action.progress = 100
     action.full_clean()
     action.save()
     action.indicators.set(list(indicators))
+    action.themes.set(list(themes))
     record(actor, AuditEntry.Action.CREATE, action)
     change = StatusChange(
         action=action,
@@ -126,21 +128,24 @@ def create_action(
 
 
 @transaction.atomic
-def update_action(actor: Any, action: Action, **changes: Any) -> Action:
+def update_action(actor: Any, action: Action, reason: str = "", **changes: Any) -> Action:
     """Change an action's columns (not its status: use ``record_progress``)."""
     if "status" in changes or "progress" in changes:
         raise PlanError("columns")
     before = snapshot(Action.objects.get(pk=action.pk))
     indicators = changes.pop("indicators", None)
+    themes = changes.pop("themes", None)
     for field, value in changes.items():
         setattr(action, field, value)
     action.full_clean()
     action.save()
     if indicators is not None:
         action.indicators.set(list(indicators))
+    if themes is not None:
+        action.themes.set(list(themes))
     after = snapshot(action)
     if after != before:
-        record(actor, AuditEntry.Action.UPDATE, action, before=before)
+        record(actor, AuditEntry.Action.UPDATE, action, before=before, reason=reason)
     return action
 
 
@@ -197,8 +202,11 @@ def add_contribution(actor: Any, action: Action, **fields: Any) -> Contribution:
 
 @transaction.atomic
 def update_contribution(
-    actor: Any, contribution: Contribution, reason: str = "", **changes: Any
+    actor: Any, contribution: Contribution, reason: str, **changes: Any
 ) -> Contribution:
+    """A money record changes only with a reason, kept in the audit log with before/after."""
+    if not reason.strip():
+        raise PlanError("edit")
     before = snapshot(Contribution.objects.get(pk=contribution.pk))
     for field, value in changes.items():
         setattr(contribution, field, value)
@@ -253,3 +261,51 @@ def add_evidence(
     evidence.save()
     record(actor, AuditEntry.Action.CREATE, evidence)
     return evidence
+
+
+@transaction.atomic
+def update_evidence(actor: Any, evidence: Evidence, reason: str, *, caption: str) -> Evidence:
+    """Only the caption changes: a wrong file is removed and the right one added."""
+    if not reason.strip():
+        raise PlanError("evidence")
+    before = snapshot(Evidence.objects.get(pk=evidence.pk))
+    evidence.caption = caption
+    evidence.full_clean()
+    evidence.save()
+    record(actor, AuditEntry.Action.UPDATE, evidence, before=before, reason=reason)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(actor: Any, evidence: Evidence, reason: str) -> None:
+    """The row goes in this transaction; the file once it is committed (not before, so a
+    rollback never leaves a row without its file)."""
+    if not reason.strip():
+        raise PlanError("evidence")
+    record(actor, AuditEntry.Action.DELETE, evidence, before=snapshot(evidence), reason=reason)
+    name = evidence.stored_name
+    evidence.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def add_priorities(
+    actor: Any,
+    plan: ActionPlan,
+    round_: Any,
+    picks: Iterable[tuple[Any, dict[str, Any]]],
+    *,
+    date: dt.date | None = None,
+) -> list[Action]:
+    """Actions from a round's results: one per (indicator, fields), numbered after the
+    plan's last action; the round joins the plan's source rounds."""
+    number = plan.actions.order_by("-number").values_list("number", flat=True).first() or 0
+    created = []
+    for indicator, fields in picks:
+        number += 1
+        created.append(
+            create_action(actor, plan, indicators=[indicator], number=number, date=date, **fields)
+        )
+    if created and not plan.rounds.filter(pk=round_.pk).exists():
+        update_plan(actor, plan, rounds=[*plan.rounds.all(), round_])
+    return created

@@ -17,11 +17,13 @@ from pathlib import Path
 from django.db import transaction
 
 from scorecard.places.models import Commune
+from scorecard.plans.actions import update_plan
 from scorecard.plans.imports import ImportResult, import_contributions, import_plans
-from scorecard.plans.models import Action
+from scorecard.plans.models import Action, ActionPlan
 from scorecard.plans.summary import programme_summary
 from scorecard.plans.validate import CONTRIBUTION_COLUMNS, PLAN_COLUMNS, PLAN_OPTIONAL
 from scorecard.programmes.models import Programme
+from scorecard.scorecards.models import Round
 
 PROGRAMME_CODE = "UDF-KHM-2019"
 COMMUNES = ["010201", "010203", "060301", "060303"]
@@ -60,8 +62,15 @@ LOCAL = [
     (3, 4, "private_sector", "Microfinance branch", "1000.00", "USD", RATE),
 ]
 DONOR = [(k, 1, "donor", "UNDEF", "2000.00", "USD", RATE) for k in range(4)]
+# Implemented before the 2019 follow-up survey (4-18 November), so "did it work?" compares
+# the 2018 baseline with it.
 STEPS = [("agreed", "2019-04-25", "0"), ("in_progress", "2019-07-15", "50"),
-         ("implemented", "2019-11-29", "100")]  # fmt: skip
+         ("implemented", "2019-10-31", "100")]  # fmt: skip
+# The indicators each action answers (by action number); the road has none in the
+# template, so its page says so.
+INDICATORS = {1: "", 2: "hc_fees_posted", 3: "ps_toilets_water",
+              4: "co_responsiveness co_participation"}  # fmt: skip
+SOURCE_ROUND = "R2018"
 
 
 def _plan_rows(status: str, date: str, progress: str) -> list[dict[str, str]]:
@@ -77,7 +86,8 @@ def _plan_rows(status: str, date: str, progress: str) -> list[dict[str, str]]:
                 "activity_km": km, "proposer": proposer, "location": places[commune], "quantity": qty,
                 "unit": unit, "start": "2019-05-01", "end": "2019-11-30",
                 "beneficiaries": str(300 + 40 * number), "beneficiaries_female": str(160 + 20 * number),
-                "estimated_cost_khr": str(cost), "implementer": who, "indicators": "",
+                "estimated_cost_khr": str(cost), "implementer": who,
+                "indicators": INDICATORS[number],
                 "status": status, "status_date": date, "progress": progress,
                 "provider": provider, "responsible": "Commune chief",
                 "collaborators": "API, VSG",
@@ -118,7 +128,17 @@ def load_demo_plans() -> Iterator[str]:
                 _check("plans", import_plans("demo", programme, path))
         path = _write(Path(tmp) / "contributions.csv", CONTRIBUTION_COLUMNS, _contribution_rows())
         _check("contributions", import_contributions("demo", programme, path))
+        _link_source_round(programme)
     yield f"Demo action plans: {programme_summary(programme)}."
+
+
+def _link_source_round(programme: Programme) -> None:
+    """The plans came from the 2018 baseline's interface meetings."""
+    source = Round.objects.filter(code=SOURCE_ROUND).first()
+    if source is None:
+        return
+    for plan in ActionPlan.objects.filter(programme=programme, rounds=None):
+        update_plan("demo", plan, rounds=[source])
 
 
 def _check(what: str, result: ImportResult) -> None:

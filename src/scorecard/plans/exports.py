@@ -23,6 +23,7 @@ def _row(plan: ActionPlan, action: Action) -> list[Any]:
         "commune": plan.commune_id,
         "year": plan.year,
         "indicators": " ".join(i.code for i in action.indicators.all()),
+        "themes": " ".join(f"{t.facility_type.code}:{t.code}" for t in action.themes.all()),
         "status_date": last.date.isoformat() if last else "",
         "overdue": "yes" if action.is_overdue() else "no",
     }
@@ -34,7 +35,9 @@ def _row(plan: ActionPlan, action: Action) -> list[Any]:
 
 
 def rows(plan: ActionPlan) -> list[list[Any]]:
-    actions = plan.actions.prefetch_related("indicators", "changes").order_by("section", "number")
+    actions = plan.actions.prefetch_related(
+        "indicators", "changes", "themes__facility_type"
+    ).order_by("section", "number")
     return [_row(plan, a) for a in actions]
 
 
@@ -57,6 +60,64 @@ def to_xlsx(plan: ActionPlan) -> bytes:
     for values in rows(plan):
         # Text that starts like a formula stays text in Excel.
         sheet.append([f"'{v}" if isinstance(v, str) and v.startswith("=") else v for v in values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- Did it work? (plans/effect.py): one row per implemented action and indicator ------
+
+EFFECT_COLUMNS = [
+    "plan", "number", "activity", "indicator", "base_round", "round", "base_n",
+    "base_satisfied_n", "base_satisfied_share", "n", "satisfied_n", "satisfied_share",
+    "diff", "diff_ci_low", "diff_ci_high", "z", "p_value", "statement",
+]  # fmt: skip
+
+
+def effect_rows(plan: ActionPlan) -> list[list[Any]]:
+    from scorecard.plans.effect import plan_effects
+
+    out: list[list[Any]] = []
+    for effect in plan_effects(plan):
+        head = [plan.code, effect.action.number, effect.action.activity]
+        rounds = [
+            effect.base.code if effect.base else "",
+            effect.after.code if effect.after else "",
+        ]
+        if not effect.changes:
+            out.append([*head, "", *rounds, *[""] * 11, effect.missing])
+        for c in effect.changes:
+            d = c.diff
+            figures: list[Any] = [""] * 11
+            if d is not None:
+                figures = [
+                    c.base_n, c.base_satisfied, d.base_share, c.n, c.satisfied, d.share, d.diff,
+                    d.ci_low if c.sampled else "", d.ci_high if c.sampled else "",
+                    "" if d.z is None or not c.sampled else d.z,
+                    "" if d.p_value is None or not c.sampled else d.p_value,
+                ]  # fmt: skip
+            out.append([*head, c.indicator.code, *rounds, *figures, c.statement])
+    return out
+
+
+def effects_csv(plan: ActionPlan) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EFFECT_COLUMNS)
+    writer.writerows(effect_rows(plan))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def effects_xlsx(plan: ActionPlan) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "did it work"
+    sheet.append(EFFECT_COLUMNS)
+    for values in effect_rows(plan):
+        sheet.append(values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -75,14 +75,22 @@ class ActionForm(forms.ModelForm):
             "collaborators",
             "provider",
             "responsible",
+            "themes",
         ]
         widgets = {
+            "themes": forms.CheckboxSelectMultiple,
             "start": DATE,
             "end": DATE,
             "activity_en": forms.Textarea(attrs={"rows": 2}),
             "activity_km": forms.Textarea(attrs={"rows": 2}),
             "target_response": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = self.fields["themes"]
+        themes.queryset = themes.queryset.select_related("facility_type")  # type: ignore[attr-defined]
+        themes.label_from_instance = lambda t: f"{t.facility_type.name}: {t.name}"  # type: ignore[attr-defined]
 
 
 class ProgressForm(forms.Form):
@@ -169,3 +177,41 @@ def _visible_plans(user: Any) -> Any:
     from scorecard.plans.models import ActionPlan
 
     return ActionPlan.objects.visible_to(user).values("pk")
+
+
+REASON_HELP = _("Kept in the audit log with the values before and after.")
+
+
+def reason_field(required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+    )
+
+
+class ActionEditForm(ActionForm):
+    """The action's columns; a change of its estimated cost needs a reason."""
+
+    reason = reason_field(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "estimated_cost_khr" in self.changed_data and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the estimated cost changes."))
+        return data
+
+
+class ContributionEditForm(ContributionForm):
+    reason = reason_field()
+
+
+class EvidenceEditForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    reason = reason_field()
+
+
+class ReasonForm(forms.Form):
+    reason = reason_field()

@@ -158,11 +158,33 @@ class _PlanWriter:
             )
         return [found[c] for c in codes]
 
+    def themes(self, codes: list[str]) -> list[Any]:
+        from scorecard.needs.models import Theme
+
+        found, problems = [], []
+        for code in codes:
+            kind, _, name = code.rpartition(":")
+            matches = Theme.objects.filter(code=name)
+            if kind:
+                matches = matches.filter(facility_type__code=kind)
+            hits = list(matches[:2])
+            if len(hits) == 1:
+                found.append(hits[0])
+            else:
+                problems.append(
+                    f"{code} ({'write it as facility_type:code' if hits else 'unknown'})"
+                )
+        if problems:
+            raise RowRefused("themes", " ".join(codes), "themes: " + ", ".join(problems))
+        return found
+
     def __call__(self, p: ParsedAction) -> str:
         plan = self.plan(p)
         changes: dict[str, Any] = dict(p.fields)
         if p.indicators is not None:
             changes["indicators"] = self.indicators(p.indicators)
+        if p.themes is not None:
+            changes["themes"] = self.themes(p.themes)
         action = Action.objects.filter(plan=plan, number=p.number).first()
         if action is None:
             if "section" not in changes:

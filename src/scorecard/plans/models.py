@@ -156,6 +156,13 @@ class Action(models.Model):
     indicators = models.ManyToManyField(
         "scorecards.Indicator", blank=True, related_name="actions", verbose_name=_("indicators")
     )
+    themes = models.ManyToManyField(
+        "needs.Theme",
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("needs themes"),
+        help_text=_("The needs citizens raised that this action answers."),
+    )
     responsible = models.CharField(_("responsible person"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED

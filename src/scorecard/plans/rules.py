@@ -29,6 +29,8 @@ PROBLEMS = {
     "percent": gettext_noop("progress is a percent from 0 to 100"),
     "columns": gettext_noop("status and progress change through a progress update"),
     "delete": gettext_noop("deleting a contribution needs a reason"),
+    "edit": gettext_noop("changing a contribution needs a reason"),
+    "evidence": gettext_noop("changing or removing evidence needs a reason"),
     "too_large": gettext_noop("the file is larger than 10 MB"),
     "empty": gettext_noop("the file is empty"),
     "pixels": gettext_noop("the image has too many pixels"),

@@ -23,7 +23,7 @@ PLAN_COLUMNS = [
     "estimated_cost_khr", "implementer", "indicators", "status", "status_date", "progress",
 ]  # fmt: skip
 # Optional columns beyond the contract's: more of the official JAAP columns, and a note.
-PLAN_OPTIONAL = ["target_response", "collaborators", "provider", "responsible", "note"]
+PLAN_OPTIONAL = ["target_response", "collaborators", "provider", "responsible", "themes", "note"]
 CONTRIBUTION_COLUMNS = [
     "plan", "number", "source_type", "source_name", "amount", "currency",
     "rate_khr_per_usd", "in_kind", "date",
@@ -31,7 +31,7 @@ CONTRIBUTION_COLUMNS = [
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 TEXT_FIELDS = [
     "activity_en", "activity_km", "proposer", "location", "unit", "implementer",
-    *PLAN_OPTIONAL[:-1],
+    *PLAN_OPTIONAL[:4],
 ]  # fmt: skip
 
 
@@ -48,6 +48,8 @@ class ParsedAction:
     status_date: dt.date | None = None
     progress: int | None = None
     note: str = ""
+    # needs themes as "facility_type:code" (or a code that only one facility type has)
+    themes: list[str] | None = None
 
 
 @dataclass
@@ -170,6 +172,7 @@ def validate_plan_row(row: Row) -> tuple[ParsedAction | None, list[RowError]]:
         return None, c.errors
     parsed = ParsedAction(row.number, plan, commune, year, number, fields, indicators, status,
                           status_date, progress, note)  # fmt: skip
+    parsed.themes = c.text("themes").replace(",", " ").split() or None
     return parsed, []
 
 

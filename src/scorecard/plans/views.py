@@ -27,6 +27,7 @@ from scorecard.plans.actions import (
     create_plan,
     record_progress,
 )
+from scorecard.plans.effect import action_effect, plan_effects, tally
 from scorecard.plans.forms import ActionForm, ContributionForm, PlanForm, ProgressForm
 from scorecard.plans.models import Action, ActionPlan, Contribution, SourceType
 from scorecard.programmes.models import Programme
@@ -115,11 +116,14 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk)
     rows = Contribution.objects.filter(action__plan=plan)
+    effects = plan_effects(plan)
     context = {
         "plan": plan,
         **sections(plan),
         "funding": funding(rows),
         "total": rows.totals(),
+        "effects": effects,
+        "tally": tally(effects),
         "can_edit": can(request.user, Perm.EDIT_PLANS),
         "today": timezone.localdate(),
     }
@@ -161,6 +165,7 @@ def action_detail(
         "contributions": rows,
         "total": rows.totals(),
         "overdue": action.is_overdue(),
+        "effect": action_effect(action),
         "can_edit": can(request.user, Perm.EDIT_PLANS),
         "progress_form": ProgressForm(
             initial={

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from scorecard.accounts.access import Perm, requires
 from scorecard.plans.actions import PlanError, add_evidence
-from scorecard.plans.exports import to_csv, to_xlsx
+from scorecard.plans.exports import effects_csv, effects_xlsx, to_csv, to_xlsx
 from scorecard.plans.forms import ImportForm
 from scorecard.plans.imports import FileRefused, import_contributions, import_plans
 from scorecard.plans.jaap import render_html, render_pdf
@@ -71,6 +71,20 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{plan.code}.{fmt}"'
+    return response
+
+
+@requires(Perm.VIEW_PLANS)
+def plan_effects_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Did it work? for every implemented action of the plan, as CSV or XLSX."""
+    plan = get_plan(request, pk)
+    data, content_type = (
+        (effects_xlsx(plan), XLSX)
+        if fmt == "xlsx"
+        else (effects_csv(plan), "text/csv; charset=utf-8")
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}-effects.{fmt}"'
     return response
 
 

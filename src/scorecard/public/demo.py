@@ -43,6 +43,10 @@ DEMO_LOADERS = [
     "scorecard.scorecards.demo.load_demo_rounds",
     "scorecard.events.demo.load_demo_events",
     "scorecard.plans.demo.load_demo_plans",
+    "scorecard.meetings.demo.load_demo_meetings",
+    "scorecard.needs.demo.load_demo_needs",
+    "scorecard.logframe.demo.load_demo_logframe",
+    "scorecard.public.demo_publish.load_demo_publication",  # last: publishes what came before
 ]
 USERS = [
     ("admin", Role.ADMIN, "api"),

@@ -160,6 +160,33 @@ class Need:
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """An indicator rated by citizens and by the providers' self-assessment.
+
+    Gaps are citizens minus providers (negative: providers rate themselves higher).
+    ``suppressed``: one side has fewer than the minimum cell size; public reports print
+    no figure for it (the numbers are then absent anyway).
+    """
+
+    facility: str
+    indicator: str
+    text: Label
+    citizens_n: int | None
+    citizens_share: float | None
+    citizens_median: float | None
+    providers_n: int | None
+    providers_share: float | None
+    providers_median: float | None
+    gap_share: float | None
+    gap_median: float | None
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return not self.suppressed and (self.gap_share is not None or self.gap_median is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class SampleSize:
     label: Label
     n: int
@@ -194,6 +221,21 @@ class ReportData:
     programme: Label | None = None
     organisation: Label | None = None
     place_path: tuple[Place, ...] = ()  # province, district above the commune, if known
+    gaps: tuple[Gap, ...] = ()
+    provider_round: str = ""  # the self-assessment round the gaps come from
+
+    @property
+    def needs_by_facility(self) -> tuple[tuple[Label, tuple[Need, ...]], ...]:
+        """Top needs grouped under their facility's name, facilities in report order."""
+        names = {s.code: s.name for s in self.facilities}
+        order = list(
+            dict.fromkeys([s.code for s in self.facilities] + [n.facility for n in self.top_needs])
+        )
+        return tuple(
+            (names.get(code) or Label(code), tuple(n for n in self.top_needs if n.facility == code))
+            for code in order
+            if any(n.facility == code for n in self.top_needs)
+        )
 
     @property
     def is_survey(self) -> bool:
@@ -272,6 +314,7 @@ def from_rows(
     facility_names: Mapping[str, Label] | None = None,
     indicator_texts: Mapping[Any, Label] | None = None,
     needs: Iterable[Need] = (),
+    gap_rows: Iterable[Row] = (),
     programme: Label | None = None,
     organisation: Label | None = None,
     place_path: tuple[Place, ...] = (),
@@ -364,6 +407,25 @@ def from_rows(
         base_n=base.base_n if base else None,
         generated=generated or dt.date.today(),
     )
+    gap_list = [r for r in gap_rows if str(r.get("commune")) == where]
+    gaps = tuple(
+        Gap(
+            facility=str(row["facility"]),
+            indicator=str(row["indicator"]),
+            text=_text(texts, str(row["facility"]), str(row["indicator"])),
+            citizens_n=_int(row.get("citizens_n")),
+            citizens_share=_float(row.get("citizens_share")),
+            citizens_median=_float(row.get("citizens_median")),
+            providers_n=_int(row.get("providers_n")),
+            providers_share=_float(row.get("providers_share")),
+            providers_median=_float(row.get("providers_median")),
+            gap_share=_float(row.get("gap_share")),
+            gap_median=_float(row.get("gap_median")),
+            suppressed=_bool(row.get("suppressed")),
+        )
+        for row in gap_list
+    )
+    provider_round = next((str(r.get("provider_round", "")) for r in gap_list), "")
     return ReportData(
         title=title,
         round_code=round_code,
@@ -378,4 +440,6 @@ def from_rows(
         programme=programme,
         organisation=organisation,
         place_path=place_path,
+        gaps=gaps,
+        provider_round=provider_round,
     )

@@ -84,14 +84,21 @@ def _nan_none(values: npt.NDArray[np.float64]) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]
 
 
-def compare_rounds(base: Round, round_: Round, public: bool = False) -> list[dict[str, Any]]:
-    """The contract's compare rows: round_'s cells that the baseline also has, in its order."""
+def compare_rounds(
+    base: Round, round_: Round, public: bool = False, *, commune: str | None = None
+) -> list[dict[str, Any]]:
+    """The contract's compare rows: round_'s cells that the baseline also has, in its order.
+
+    With ``commune``, only that commune's rows (a page reads one commune's cells only,
+    not two national rounds).
+    """
     mapping = indicator_map(base, round_)
     before = {
-        (r["commune"], r["indicator"], r["breakdown"], r["group"]): r for r in round_results(base)
+        (r["commune"], r["indicator"], r["breakdown"], r["group"]): r
+        for r in round_results(base, commune=commune)
     }
     pairs = []
-    for later in round_results(round_):
+    for later in round_results(round_, commune=commune):
         old = mapping.get(later["indicator"])
         match = before.get((later["commune"], old, later["breakdown"], later["group"]))
         if match is not None:
@@ -136,11 +143,15 @@ def compare_rounds(base: Round, round_: Round, public: bool = False) -> list[dic
 
 
 def previous_round(round_: Round) -> Round | None:
-    """The latest earlier round of the same programme and template, if any."""
+    """The latest earlier round of the same programme, template and mode, if any.
+
+    The mode matters: a providers' self-assessment is never a baseline for citizens.
+    """
     if round_.programme_id is None:
         return None
     earlier = Round.objects.filter(
         programme_id=round_.programme_id,
+        mode=round_.mode,
         template_version__template_id=round_.template_version.template_id,
         year__lte=round_.year,
     ).exclude(pk=round_.pk)

@@ -41,6 +41,7 @@ from scorecard.scorecards.cube import (
     youth_band,
 )
 from scorecard.scorecards.exports import ExportError, open_export, validate_rows, write_rejects
+from scorecard.scorecards.exports.pipeline import can_fork, forked
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.models import (
     DONT_KNOW,
@@ -54,6 +55,7 @@ from scorecard.scorecards.models import (
 from scorecard.scorecards.spec import FormSpec, ParsedResponse, RowError
 
 BATCH = 5000
+PARALLEL_FROM = 4 << 20  # bytes of export (~7,000 rows of the default template)
 Progress = Callable[[int], None]
 _CHAR: dict[int | None, str] = {1: "1", 2: "2", 3: "3", 4: "4", 5: "5", None: NO_ANSWER}
 
@@ -87,18 +89,68 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.make_aware(value)
 
 
+def _key(stable_id: str) -> int:
+    """A 64-bit key of a stable id for the in-memory set of ids the round has (Python's
+    string hash: stable within the process, which is all the set needs)."""
+    return hash(stable_id)
+
+
+# One valid row ready to write: stable id, content hash, row number, INSERT_COLUMNS values.
+Item = tuple[str, str, int, tuple[Any, ...]]
+
+
+@dataclass
+class _Chunk:
+    """What the reader side hands the writer: a batch of rows, as plain picklable data."""
+
+    rows: int  # rows read (valid and rejected)
+    rejected: int
+    errors: list[RowError]
+    items: list[Item]
+    columns: list[str]  # Import.columns once known (the raw rows are lists in this order)
+
+
 @dataclass
 class _Batch:
-    """Classifies one batch of results; remembers only this batch's stable ids."""
+    """Classifies one batch of rows; remembers only this batch's stable ids.
+
+    ``seen`` holds the keys of every stable id the round has (stored before the import
+    and written by it so far): only the batch's ids whose key is in it are looked up in
+    the database, so a fresh id costs a set lookup, not a query parameter. A key
+    collision only costs a lookup that finds nothing. Without ``seen`` every id is
+    looked up (a small import need not read the round's ids).
+    """
 
     round: Round
-    new: dict[str, ParsedResponse] = field(default_factory=dict)  # accepted, by stable id
-    conflicts: list[ParsedResponse] = field(default_factory=list)
+    new: dict[str, Item] = field(default_factory=dict)  # accepted, by stable id
+    conflicts: list[Item] = field(default_factory=list)
     duplicates: int = 0
+    seen: set[int] | None = None
 
-    def classify(self, parsed: list[ParsedResponse]) -> None:
-        ids = {p.stable_id for p in parsed}
+    def classify(self, items: list[Item]) -> None:
+        seen = self.seen
+        if seen is None:
+            ids = {it[0] for it in items}
+        else:
+            ids = {it[0] for it in items if _key(it[0]) in seen}
         hashes: dict[str, set[str]] = {}
+        if ids:
+            self._stored(ids, hashes)
+        for it in items:
+            sid, content = it[0], it[1]
+            known = hashes.get(sid)
+            if known is None:
+                hashes[sid] = {content}
+                self.new[sid] = it
+            elif content in known:
+                self.duplicates += 1
+            else:
+                known.add(content)
+                self.conflicts.append(it)
+        if seen is not None:
+            seen.update(_key(sid) for sid in hashes)
+
+    def _stored(self, ids: set[str], hashes: dict[str, set[str]]) -> None:
         for sid, h in Response.objects.filter(round=self.round, stable_id__in=ids).values_list(
             "stable_id", "content_hash"
         ):
@@ -107,16 +159,16 @@ class _Batch:
             round=self.round, stable_id__in=ids
         ).values_list("stable_id", "incoming_hash", "replaced_hash"):
             hashes.setdefault(sid, set()).update((h, replaced) if replaced else (h,))
-        for p in parsed:
-            known = hashes.get(p.stable_id)
-            if known is None:
-                hashes[p.stable_id] = {p.content_hash}
-                self.new[p.stable_id] = p
-            elif p.content_hash in known:
-                self.duplicates += 1
-            else:
-                known.add(p.content_hash)
-                self.conflicts.append(p)
+
+
+def stored_keys(round_: Round) -> set[int]:
+    """Keys of the stable ids the round already has (responses; conflicts name stored ids)."""
+    ids = Response.objects.filter(round=round_).values_list("stable_id", flat=True)
+    return {_key(sid) for sid in ids.iterator(chunk_size=20000)}
+
+
+# Batches at least this large read the round's stable ids once into ``_Batch.seen``.
+SEEN_FROM = 1000
 
 
 class Importer:
@@ -138,28 +190,27 @@ class Importer:
         self.adapt_datetime = datetime_param()
         self.youth = youth_band()
         self.now_db = self.adapt_datetime(timezone.now())
+        self.seen: set[int] | None = None
 
-    def run(self, results: Iterator[Any], progress: Progress | None) -> None:
+    def run(
+        self, results: Iterator[Any], progress: Progress | None, *, parallel: bool = False
+    ) -> None:
+        """Write every result; with ``parallel``, read and validate in a forked process
+        (``exports.pipeline``) while this one writes."""
         if connection.vendor == "sqlite":  # a larger page cache for the index inserts
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -65536")
-        batch: list[ParsedResponse] = []
         rec = self.record
-        for result in results:
-            rec.rows += 1
-            if isinstance(result, list):
-                rec.rejected += 1
-                self.errors.extend(result)
-                continue
-            batch.append(result)
-            if len(batch) >= BATCH:
-                self.write(batch)
-                batch = []
-                if progress:
-                    progress(rec.rows)
-        self.write(batch)
-        if progress:
-            progress(rec.rows)
+        chunks = forked(lambda: self.chunks(results)) if parallel else self.chunks(results)
+        for chunk in chunks:
+            rec.rows += chunk.rows
+            rec.rejected += chunk.rejected
+            self.errors.extend(chunk.errors)
+            if chunk.columns and not rec.columns:
+                rec.columns.extend(chunk.columns)
+            self.write_items(chunk.items)
+            if progress:
+                progress(rec.rows)
         self.cube.save(self.round)
         if rec.columns:
             Import.objects.filter(pk=rec.pk).update(columns=rec.columns)
@@ -170,15 +221,42 @@ class Importer:
             rec.rejects = out.getvalue()
         rec.save()
 
+    def chunks(self, results: Iterator[Any]) -> Iterator[_Chunk]:
+        """The results in batches of BATCH valid rows, ready to write (no database use:
+        this may run in the producer process)."""
+        rows = rejected = 0
+        errors: list[RowError] = []
+        items: list[Item] = []
+        row = self.row
+        for result in results:
+            rows += 1
+            if isinstance(result, list):
+                rejected += 1
+                errors.extend(result)
+                continue
+            items.append((result.stable_id, result.content_hash, result.row, row(result)))
+            if len(items) >= BATCH:
+                yield _Chunk(rows, rejected, errors, items, self.record.columns)
+                rows = rejected = 0
+                errors, items = [], []
+        yield _Chunk(rows, rejected, errors, items, self.record.columns)
+
     def write(self, parsed: list[ParsedResponse]) -> None:
-        if not parsed:
+        self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])
+
+    def write_items(self, items: list[Item]) -> None:
+        if not items:
             return
-        for p in parsed:
-            if p.enumerator not in self.enumerators:
-                self.unknown.add(p.enumerator)
-        batch = _Batch(self.round)
-        batch.classify(parsed)
-        rows = [self.row(p) for p in batch.new.values()]
+        enumerators, unknown = self.enumerators, self.unknown
+        for it in items:
+            code = it[3][_ENUMERATOR]
+            if code not in enumerators:
+                unknown.add(code)
+        if self.seen is None and len(items) >= SEEN_FROM:
+            self.seen = stored_keys(self.round)
+        batch = _Batch(self.round, seen=self.seen)
+        batch.classify(items)
+        rows = [it[3] for it in batch.new.values()]
         insert_responses(rows)
         # profile columns of the rows: commune, sex, youth, disability, minority, idpoor
         self.cube.add(
@@ -188,24 +266,31 @@ class Importer:
         if batch.conflicts:
             stored = dict(
                 Response.objects.filter(
-                    round=self.round, stable_id__in={p.stable_id for p in batch.conflicts}
+                    round=self.round, stable_id__in={it[0] for it in batch.conflicts}
                 ).values_list("stable_id", "pk")
             )
             Conflict.objects.bulk_create(
                 Conflict(
                     round=self.round,
                     source=self.record,
-                    row=p.row,
-                    stable_id=p.stable_id,
-                    stored_id=stored[p.stable_id],
-                    incoming=p.raw,
-                    incoming_hash=p.content_hash,
+                    row=it[2],
+                    stable_id=it[0],
+                    stored_id=stored[it[0]],
+                    incoming=self.incoming(it[3][_RAW]),
+                    incoming_hash=it[1],
                 )
-                for p in batch.conflicts
+                for it in batch.conflicts
             )
         self.record.accepted += len(rows)
         self.record.duplicates += batch.duplicates
         self.record.conflicts += len(batch.conflicts)
+
+    def incoming(self, raw: str) -> dict[str, str]:
+        """The row as read (``raw``'s inverse): a dict of column -> value."""
+        values = json.loads(raw)
+        if isinstance(values, dict):
+            return values
+        return dict(zip(self.record.columns, values, strict=True))
 
     def raw(self, row: dict[str, str]) -> str:
         """The row as read: its values in the order of ``Import.columns`` (a third of the
@@ -220,6 +305,7 @@ class Importer:
     def row(self, p: ParsedResponse) -> tuple[Any, ...]:
         """The values of INSERT_COLUMNS for one accepted row."""
         adapt = self.adapt_datetime
+        started, ended = p.started, p.ended
         return (
             self.round.pk,
             self.record.pk,
@@ -241,8 +327,8 @@ class Importer:
             p.change or "",
             ratings_string(p),
             _dumps(p.needs),
-            adapt(_aware(p.started)),
-            adapt(_aware(p.ended)),
+            None if started is None else adapt(_aware(started)),
+            None if ended is None else adapt(_aware(ended)),
             self.record.file_name,
             p.form_version,
             p.review_state or "",
@@ -281,6 +367,8 @@ INSERT_COLUMNS = (
     "imported_at",
 )
 _RATINGS = INSERT_COLUMNS.index("ratings")
+_ENUMERATOR = INSERT_COLUMNS.index("enumerator_code")
+_RAW = INSERT_COLUMNS.index("raw")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -358,9 +446,12 @@ def import_export(
     *,
     file_name: str = "",
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> Import:
     """Import one export file into a round, atomically; returns the Import with its counts.
 
+    ``parallel``: read and validate in a forked producer process while this one writes
+    (default: for files of PARALLEL_FROM bytes or more, where forking pays off).
     Raises ImportRefused (nothing stored) when the round is locked or the file is not an
     export of the round's form.
     """
@@ -381,7 +472,11 @@ def import_export(
                 by=user,
                 by_name=user.get_username() if user else str(actor),
             )
-            Importer(round_, record, spec).run(validate_rows(spec, export), progress)
+            if parallel is None:
+                parallel = can_fork() and Path(path).stat().st_size >= PARALLEL_FROM
+            Importer(round_, record, spec).run(
+                validate_rows(spec, export), progress, parallel=parallel
+            )
             audit(actor, AuditEntry.Action.CREATE, record)
     except ExportError as exc:
         raise ImportRefused(refusal(exc)) from None

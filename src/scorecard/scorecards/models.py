@@ -230,6 +230,8 @@ class Round(models.Model):
     published_from = models.DateField(_("published from"), null=True, blank=True)
     # Kobo REST services post each submission to /api/kobo/<code>/<push_token>/
     push_token = models.CharField(max_length=64, blank=True, editable=False)
+    # Paper questionnaires keyed twice by two clerks count only once both agree.
+    double_entry = models.BooleanField(_("double entry of paper questionnaires"), default=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -458,3 +460,32 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.stable_id}"
+
+
+# Collection records (import jobs, ODK Central sources, paper questionnaires) live in
+# their own module to keep this one short; importing them here registers them.
+from scorecard.scorecards.collect_models import (  # noqa: E402
+    CentralSource,
+    ImportJob,
+    PaperEntry,
+    PaperQuestionnaire,
+)
+
+__all__ = [
+    "DONT_KNOW",
+    "NO_ANSWER",
+    "RATING_CHARS",
+    "CentralSource",
+    "Conflict",
+    "Enumerator",
+    "Import",
+    "ImportJob",
+    "Indicator",
+    "PaperEntry",
+    "PaperQuestionnaire",
+    "RatingCount",
+    "Response",
+    "Round",
+    "Template",
+    "TemplateVersion",
+]

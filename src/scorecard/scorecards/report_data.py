@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from scorecard.needs.summary import top_needs
 from scorecard.places.models import Commune, FacilityType
 from scorecard.reports.data import Label, Place, ReportData, from_rows
 from scorecard.scorecards.compare import compare_rounds, previous_round
+from scorecard.scorecards.gap import gaps, provider_round
 from scorecard.scorecards.models import Round
 from scorecard.scorecards.results import min_cell, round_results
 
@@ -17,11 +19,18 @@ def _rows_of(rows: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
 
 def report_data(round_: Round, commune: str | None = None, public: bool = False) -> ReportData:
     """One commune's report (or the round summary), with change since the previous round
-    of the same programme and template, if there is one."""
+    of the same programme and template, if there is one; the providers' self-assessment
+    beside the citizens' scores when there is one; and the top needs (approved quotes
+    only; counts below the minimum cell size blanked when ``public``)."""
     where = commune or "all"
-    results = _rows_of(round_results(round_, public=public), where)
+    results = _rows_of(round_results(round_, public=public, commune=commune), where)
+    providers = provider_round(round_)
+    gap_rows = []
+    if providers is not None:
+        theirs = round_results(providers, public=public, commune=commune)
+        gap_rows = gaps(results, theirs, commune=where, public=public)
     base = previous_round(round_)
-    changes = _rows_of(compare_rounds(base, round_, public=public), where) if base else []
+    changes = _rows_of(compare_rounds(base, round_, public=public, commune=commune), where) if base else []
     place = None
     path: tuple[Place, ...] = ()
     if commune:
@@ -41,6 +50,8 @@ def report_data(round_: Round, commune: str | None = None, public: bool = False)
     return from_rows(
         results,
         changes,
+        needs=top_needs(round_, commune, public=public, facilities=list(facilities)),
+        gap_rows=gap_rows,
         title=Label(round_.title or template.title_en, round_.title or template.title_km),
         round_code=round_.code,
         round_year=round_.year,

@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scorecard.accounts.access import Perm, requires
+from scorecard.needs.summary import theme_counts
 from scorecard.scorecards.compare import compare_rounds, previous_round
+from scorecard.scorecards.gap import gaps, provider_round
+from scorecard.scorecards.models import Round
 from scorecard.scorecards.results import BREAKDOWNS, COLUMNS, round_results, to_csv, to_xlsx
 from scorecard.scorecards.views import XLSX, _round
 
@@ -93,6 +96,30 @@ def _card(row: dict[str, Any], survey: bool, change: dict[str, Any] | None) -> d
     return card
 
 
+def needs_and_gaps(
+    round_: Round,
+    commune: str,
+    facility: str,
+    rows: list[dict[str, Any]],
+    texts: dict[str, str],
+) -> dict[str, Any]:
+    """The page's top needs (approved quotes only) and the citizens/providers gap table."""
+    total, needs = theme_counts(round_, facility, commune, quotes_per_theme=2)
+    providers = provider_round(round_)
+    table = []
+    if providers is not None:
+        theirs = round_results(providers, commune=None if commune == "all" else commune)
+        for g in gaps(rows, theirs, commune=commune):
+            if g["facility"] == facility:
+                table.append({**g, "text": texts.get(g["indicator"], g["indicator"])})
+    return {
+        "needs_total": total,
+        "needs": [n for n in needs if n.count][:5],
+        "providers": providers,
+        "gaps": table,
+    }
+
+
 @requires(Perm.VIEW_ROUNDS)
 def results_page(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round(request, code)
@@ -113,7 +140,7 @@ def results_page(request: HttpRequest, code: str) -> HttpResponse:
     base = previous_round(round_)
     changes: dict[tuple[str, str, str], dict[str, Any]] = {}
     if base is not None:
-        for c in compare_rounds(base, round_):
+        for c in compare_rounds(base, round_, commune=None if commune == "all" else commune):
             if c["commune"] == commune:
                 changes[(c["indicator"], c["breakdown"], c["group"])] = c
     texts = {i.code: i.text for i in indicators}
@@ -139,6 +166,7 @@ def results_page(request: HttpRequest, code: str) -> HttpResponse:
         "breakdown": breakdown,
         "items": items,
         "base": base,
+        **needs_and_gaps(round_, commune, facility, rows, texts),
     }
     template = "scorecards/results.html"
     if request.headers.get("HX-Request"):

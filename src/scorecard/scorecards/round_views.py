@@ -22,6 +22,7 @@ from scorecard.scorecards.actions import (
     unlock_round,
 )
 from scorecard.scorecards.models import Round, Template
+from scorecard.scorecards.paper import set_double_entry
 from scorecard.scorecards.push import issue_push_token
 from scorecard.scorecards.views import _round
 
@@ -92,6 +93,8 @@ def round_status(request: HttpRequest, code: str) -> HttpResponse:
             unlock_round(request.user, round_, request.POST.get("reason", ""))
         elif action == "publish":
             publish_round(request.user, round_)
+        elif action == "double_entry":
+            set_double_entry(request.user, round_, not round_.double_entry)
         elif action == "push_token":
             issue_push_token(request.user, round_)
         else:

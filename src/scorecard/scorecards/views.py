@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -21,9 +19,27 @@ from scorecard.scorecards.actions import ActionError
 from scorecard.scorecards.conflicts import resolve_conflict
 from scorecard.scorecards.exports.read import ODK_SYSTEM
 from scorecard.scorecards.forms import round_xlsform
-from scorecard.scorecards.importing import ImportRefused, import_export
-from scorecard.scorecards.models import Conflict, Import, Round
+from scorecard.scorecards.importing import ImportRefused
+from scorecard.scorecards.models import Conflict, Import, ImportJob, PaperQuestionnaire, Round
 from scorecard.scorecards.push import receive_kobo_submission, token_matches
+from scorecard.scorecards.tasks import queue_upload
+
+
+def collection_context(round_: Round) -> dict[str, object]:
+    """Paper questionnaires waiting, import jobs not finished, the last ODK Central source."""
+    from scorecard.scorecards.collect_views import CentralForm
+
+    central = round_.central_sources.order_by("-last_pull", "-id").first()
+    initial = None
+    if central is not None:
+        initial = {"server": central.server, "project": central.project, "form_id": central.form_id}
+    return {
+        "n_paper_open": round_.paper.exclude(status=PaperQuestionnaire.Status.COUNTED).count(),
+        "jobs": round_.jobs.filter(status__in=["queued", "running"])[:10],
+        "central": central,
+        "central_form": CentralForm(initial=initial),
+    }
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -95,6 +111,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_review": can(request.user, Perm.REVIEW_CONFLICTS),
         "can_edit": can(request.user, Perm.EDIT_ROUNDS),
     }
+    context.update(collection_context(round_))
     return render(request, "scorecards/round_detail.html", context)
 
 
@@ -112,18 +129,17 @@ def round_import(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round(request, code)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "upload"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            try:
-                record = import_export(request.user, round_, path, file_name=upload.name)
-            except ImportRefused as exc:
-                form.add_error("file", _("Nothing was imported: %(reason)s") % {"reason": exc})
-            else:
-                return redirect("round_import_detail", code=round_.code, pk=record.pk)
+        try:  # the task worker runs the import; the job page follows it
+            job = queue_upload(request.user, round_, form.cleaned_data["file"])
+        except ImportRefused as exc:
+            form.add_error("file", _("Nothing was imported: %(reason)s") % {"reason": exc})
+        else:
+            job.refresh_from_db()  # a worker that runs at once (or a quick one) is done already
+            if job.status == ImportJob.Status.DONE and job.result_id:
+                return redirect("round_import_detail", code=round_.code, pk=job.result_id)
+            if job.status != ImportJob.Status.FAILED:
+                return redirect("round_job", code=round_.code, pk=job.pk)
+            form.add_error("file", _("Nothing was imported: %(reason)s") % {"reason": job.error})
     return render(request, "scorecards/import.html", {"round": round_, "form": form})
 
 

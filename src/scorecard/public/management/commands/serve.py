@@ -6,7 +6,6 @@ import subprocess
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -23,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start a task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not (settings.STATIC_ROOT / "staticfiles.json").exists():
-            call_command("collectstatic", interactive=False, verbosity=0)
+        # Every start, not only the first: after an upgrade new static files must be
+        # in the manifest, or the pages that use them answer 500.
+        call_command("collectstatic", interactive=False, verbosity=0)
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
             # The embedded set-up runs its own worker; with PostgreSQL several servers

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogframeConfig(AppConfig):
+    name = "scorecard.logframe"
+    verbose_name = "Results framework"

@@ -1,0 +1,86 @@
+"""The meeting screens' texts, translated on the server and handed to the offline app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "steps": {
+            "setup": _("Setup"),
+            "participants": _("Registration"),
+            "proposals": _("Proposed indicators"),
+            "priority": _("Priority indicators"),
+            "voting": _("Voting"),
+            "results": _("Results"),
+            "actions": _("Strengths, weaknesses, actions"),
+        },
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "pending": _("%(n)s changes to send"),
+        "all_synced": _("everything is on the server"),
+        "conflicts": _("%(n)s refused or in conflict"),
+        "not_stored": _("This meeting is not stored on this device yet: open it once online."),
+        "next": _("Next step"),
+        "date": _("Date of the meeting"),
+        "facilitators": _("Facilitators"),
+        "language": _("Language"),
+        "sticker": _("Sticker number"),
+        "age": _("Age"),
+        "sex": _("Sex"),
+        "female": _("female"),
+        "male": _("male"),
+        "other": _("other"),
+        "about": _("The participant"),
+        "disability": _("has a disability"),
+        "minority": _("ethnic minority"),
+        "anonymous": _("anonymous (proposes, does not vote)"),
+        "idpoor": _("IDPoor"),
+        "idpoor_none": _("not IDPoor"),
+        "idpoor_1": _("IDPoor level 1"),
+        "idpoor_2": _("IDPoor level 2"),
+        "village": _("Village"),
+        "role": _("Role"),
+        "roles": {
+            "citizen": _("citizen"),
+            "provider": _("service provider"),
+            "official": _("commune council"),
+        },
+        "need_age_sex": _("Enter the age (10-120) and the sex."),
+        "register": _("Register"),
+        "total": _("Participants"),
+        "groups": {
+            "female": _("women"),
+            "male": _("men"),
+            "youth": _("youth"),
+            "disability": _("with a disability"),
+            "minority": _("ethnic minority"),
+            "idpoor": _("IDPoor"),
+        },
+        "remove": _("Remove"),
+        "who_proposes": _("Tick who proposes, then propose an indicator."),
+        "custom": _("Another indicator, in the participants' words"),
+        "propose": _("Propose"),
+        "add": _("Add"),
+        "proposers": _("proposers"),
+        "up": _("Move up"),
+        "down": _("Move down"),
+        "listen": _("Listen"),
+        "voted": _("Voted:"),
+        "voter": _("Now voting:"),
+        "indicator_done": _("Everybody has voted on this indicator."),
+        "missing": _("%(n)s votes still missing"),
+        "median": _("Median"),
+        "everyone": _("everyone (average)"),
+        "note_text": _("What was said"),
+        "kinds": {
+            "strength": _("Strengths"),
+            "weakness": _("Weaknesses"),
+            "action": _("Suggested actions"),
+        },
+        "for_plan": _("for the action plan"),
+        "review_page": _("Review and submit the meeting"),
+    }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NeedsConfig(AppConfig):
+    name = "scorecard.needs"
+    label = "needs"
+    verbose_name = _("Needs and claims")

@@ -1,0 +1,75 @@
+"""Run a generator in a forked producer process and consume its items here.
+
+The import reads, validates and prepares rows (CPU-bound Python) while the database
+writer inserts the previous batch: two cores instead of one. The queue between them is
+bounded (``depth`` items), so memory stays that of a few batches whatever the file size.
+The child never touches the parent's database connection: it only runs ``make()`` and
+exits with ``os._exit`` (multiprocessing's fork start method), so nothing of the
+parent's state is closed or flushed twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue as queues
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from scorecard.scorecards.exports.read import ExportError
+
+T = TypeVar("T")
+_ITEM, _DONE, _EXPORT_ERROR, _FAILED = range(4)
+
+
+class ProducerFailed(RuntimeError):
+    """The producer process raised (its traceback is the message) or died."""
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _produce(make: Callable[[], Iterator[Any]], out: Any) -> None:
+    try:
+        for item in make():
+            out.put((_ITEM, item))
+        out.put((_DONE, None))
+    except ExportError as exc:  # its errors pickle; the exception itself does not rebuild
+        out.put((_EXPORT_ERROR, exc.errors))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        out.put((_FAILED, traceback.format_exc()))
+
+
+def forked(make: Callable[[], Iterator[T]], *, depth: int = 4) -> Iterator[T]:
+    """The items of ``make()``, computed in a forked child process, in order.
+
+    An ExportError in the child is raised again here with the same errors; any other
+    failure raises ProducerFailed. Stopping early (or an error here) kills the child.
+    """
+    ctx = multiprocessing.get_context("fork")
+    channel = ctx.Queue(maxsize=depth)
+    child = ctx.Process(target=_produce, args=(make, channel), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, value = channel.get(timeout=1.0)
+            except queues.Empty:
+                if not child.is_alive() and channel.empty():
+                    raise ProducerFailed(f"the producer process died ({child.exitcode})") from None
+                continue
+            if kind == _ITEM:
+                yield value
+            elif kind == _DONE:
+                return
+            elif kind == _EXPORT_ERROR:
+                raise ExportError(value)
+            else:
+                raise ProducerFailed(value)
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        channel.close()
+        channel.join_thread()
