@@ -201,3 +201,17 @@ SCORECARD = {
     "UN_YOUTH_AGES": (15, 24),
     "SITE_NAME": env_str("SCORECARD_SITE_NAME", "Citizen Scorecard"),
 }
+
+# Outgoing e-mail (notifications). Without EMAIL_HOST, messages are printed to the log
+# so a fresh install never fails to send; set EMAIL_HOST to deliver them.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "scorecard@localhost")

@@ -6,12 +6,11 @@ can be edited and imported again.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from scorecard.plans.models import Action, ActionPlan
 from scorecard.plans.validate import PLAN_COLUMNS, PLAN_OPTIONAL
+from scorecard.sheets import csv_bytes, xlsx_bytes
 
 COLUMNS = [*PLAN_COLUMNS, *PLAN_OPTIONAL[:-1], "overdue"]
 
@@ -42,27 +41,11 @@ def rows(plan: ActionPlan) -> list[list[Any]]:
 
 
 def to_csv(plan: ActionPlan) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(plan))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMNS, rows(plan))
 
 
 def to_xlsx(plan: ActionPlan) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "actions"
-    sheet.append(COLUMNS)
-    for values in rows(plan):
-        # Text that starts like a formula stays text in Excel.
-        sheet.append([f"'{v}" if isinstance(v, str) and v.startswith("=") else v for v in values])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes("actions", COLUMNS, rows(plan))
 
 
 # --- Did it work? (plans/effect.py): one row per implemented action and indicator ------
@@ -101,23 +84,8 @@ def effect_rows(plan: ActionPlan) -> list[list[Any]]:
 
 
 def effects_csv(plan: ActionPlan) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EFFECT_COLUMNS)
-    writer.writerows(effect_rows(plan))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(EFFECT_COLUMNS, effect_rows(plan))
 
 
 def effects_xlsx(plan: ActionPlan) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "did it work"
-    sheet.append(EFFECT_COLUMNS)
-    for values in effect_rows(plan):
-        sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes("did it work", EFFECT_COLUMNS, effect_rows(plan))

@@ -22,6 +22,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
             "plans": can(user, Perm.VIEW_PLANS),
             "events": can(user, Perm.VIEW_EVENTS),
             "i4c": can(user, Perm.VIEW_I4C),
+            "meetings": can(user, Perm.RUN_MEETINGS),
+            "enumerators": can(user, Perm.IMPORT_RESPONSES),
+            "logframe": can(user, Perm.VIEW_LOGFRAME),
             "audit": can(user, Perm.VIEW_AUDIT),
         },
     }

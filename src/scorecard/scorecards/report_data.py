@@ -30,7 +30,11 @@ def report_data(round_: Round, commune: str | None = None, public: bool = False)
         theirs = round_results(providers, public=public, commune=commune)
         gap_rows = gaps(results, theirs, commune=where, public=public)
     base = previous_round(round_)
-    changes = _rows_of(compare_rounds(base, round_, public=public, commune=commune), where) if base else []
+    changes = (
+        _rows_of(compare_rounds(base, round_, public=public, commune=commune), where)
+        if base
+        else []
+    )
     place = None
     path: tuple[Place, ...] = ()
     if commune:
