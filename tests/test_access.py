@@ -8,6 +8,7 @@ from django.test import Client
 
 from scorecard.accounts.models import Role
 from tests.helpers import PASSWORD, make_organisation, make_programme, make_user
+from tests.test_plans_factories import make_action, make_plan
 
 ROLES = ["admin", "me_officer", "facilitator", "commune_official", "donor_viewer"]
 EXPECTED_STATUS = {"allow": 200, "deny": 403, "hidden": 404, "login": 302}
@@ -35,7 +36,7 @@ def world(db):
     org = make_organisation(code="ngo")
     donor = make_organisation(code="funder", kind="donor")
     own = make_programme(code="own", organisation=org, donor=donor, communes=["010201"])
-    make_programme(code="other", communes=["060301"])
+    other = make_programme(code="other", communes=["060301"])
     users = {
         "admin": make_user(Role.ADMIN, organisation=org),
         "me_officer": make_user(Role.ME_OFFICER, organisation=org),
@@ -43,7 +44,25 @@ def world(db):
         "commune_official": make_user(Role.COMMUNE_OFFICIAL, communes=["010201"]),
         "donor_viewer": make_user(Role.DONOR_VIEWER, organisation=donor),
     }
-    return {"own": own, "users": users}
+    own_action = make_action(plan=make_plan(programme=own, commune="010201"))
+    other_action = make_action(plan=make_plan(programme=other, commune="060301"))
+    # {placeholder} in a URL of the table: the code or id of a record of this world
+    ids = {
+        "own": "own",
+        "other": "other",
+        "own_plan": own_action.plan_id,
+        "other_plan": other_action.plan_id,
+        "own_action": own_action.pk,
+        "other_action": other_action.pk,
+    }
+    return {"own": own, "users": users, "ids": ids}
+
+
+def filled(url: str, world) -> str:
+    for name, value in world["ids"].items():
+        url = url.replace(f"{{{name}}}", str(value))
+    assert "{" not in url, f"no such record in the world: {url}"
+    return url
 
 
 def test_it_documents_every_role_for_every_url():
@@ -59,7 +78,7 @@ def test_it_enforces_the_documented_matrix(world, url, role, outcome):
     client = Client()
     if role != "anonymous":
         client.force_login(world["users"][role])
-    response = client.get(url.replace("{own}", "own").replace("{other}", "other"))
+    response = client.get(filled(url, world))
     assert response.status_code == EXPECTED_STATUS[outcome], f"{role} {url}"
     if outcome == "login":
         assert response["Location"].startswith("/accounts/login/")
@@ -151,3 +170,67 @@ def test_it_explains_what_is_wrong_in_the_form_and_stores_nothing(world):
     from scorecard.programmes.models import Programme
 
     assert not Programme.objects.filter(code="bad").exists()
+
+
+NO_MEETING = "00000000-0000-4000-8000-000000000000"
+# POST-only endpoints (a GET answers 405 to everyone), posted to for another organisation's
+# or a missing record: (url, outcome for anonymous and each role, in the order of ROLES).
+POST_ONLY = [
+    ("/rounds/other/status/", "login hidden hidden deny deny deny"),
+    ("/rounds/other/conflicts/1/", "login hidden hidden deny deny deny"),
+    ("/rounds/other/central/", "login hidden hidden hidden deny deny"),
+    ("/rounds/other/paper/Q1/resolve/", "login hidden hidden hidden deny deny"),
+    ("/rounds/other/needs/classify/", "login hidden hidden deny deny deny"),
+    ("/rounds/other/needs/quotes/1/", "login hidden hidden deny deny deny"),
+    ("/needs/themes/999999/", "login hidden hidden deny deny deny"),
+    (f"/meetings/{NO_MEETING}/review/", "login hidden hidden hidden deny deny"),
+    ("/plans/actions/{other_action}/progress/", "login hidden hidden deny hidden deny"),
+    ("/plans/actions/{other_action}/contributions/", "login hidden hidden deny hidden deny"),
+    ("/plans/actions/{other_action}/evidence/", "login hidden hidden deny hidden deny"),
+]
+
+
+@pytest.mark.parametrize(("url", "outcomes"), POST_ONLY, ids=[u for u, _ in POST_ONLY])
+def test_it_enforces_access_on_post_only_endpoints(world, url, outcomes):
+    url = filled(url, world)
+    for role, outcome in zip(["anonymous", *ROLES], outcomes.split(), strict=True):
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        assert client.get(url).status_code == 405, f"{role} GET {url}"
+        response = client.post(url, {"action": "advance", "keep": "stored"})
+        assert response.status_code == EXPECTED_STATUS[outcome], f"{role} POST {url}"
+        if outcome == "login":
+            assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_keeps_django_s_admin_to_staff_accounts(world):
+    for role in ["anonymous", *ROLES]:  # none of the world's users is staff
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = client.get("/admin/")
+        assert response.status_code == 302, role
+        assert response["Location"].startswith("/admin/login/"), role
+    superuser = make_user(None, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(superuser)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_it_logs_out_only_by_post(world):
+    client = Client()
+    client.force_login(world["users"]["facilitator"])
+    assert client.get("/accounts/logout/").status_code == 405
+    assert "_auth_user_id" in client.session
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_sends_a_logged_in_user_from_the_login_page_to_the_dashboard(world):
+    assert Client().get("/accounts/login/").status_code == 200
+    client = Client()
+    client.force_login(world["users"]["donor_viewer"])
+    response = client.get("/accounts/login/")
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"

@@ -56,7 +56,8 @@ def bundle_of(meeting: Meeting, records: list[dict[str, Any]]) -> dict[str, Any]
         for v in meeting.facility.commune.villages.order_by("code")  # type: ignore[attr-defined]
     ]
     scale = bundle_scale(meeting)
-    urls = [reverse("meeting_run", args=[meeting.uuid])]
+    # the manifest too: Chromium asks for it again when the page opens with no network
+    urls = [reverse("meeting_run", args=[meeting.uuid]), reverse("meeting_manifest")]
     urls += [static(f) for f in APP_FILES + FACES]
     # site.css asks for the font by its percent-encoded name: keep that spelling too
     urls += [quote(u, safe="/:") for u in urls if quote(u, safe="/:") != u]

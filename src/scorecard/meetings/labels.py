@@ -23,6 +23,7 @@ def labels() -> dict[str, Any]:
         "pending": _("%(n)s changes to send"),
         "all_synced": _("everything is on the server"),
         "conflicts": _("%(n)s refused or in conflict"),
+        "login": _("Log in"),
         "not_stored": _("This meeting is not stored on this device yet: open it once online."),
         "next": _("Next step"),
         "date": _("Date of the meeting"),

@@ -23,6 +23,10 @@ class Subscription(models.Model):
     address = models.CharField(_("address"), max_length=200)
     language = models.CharField(_("language"), max_length=5, default="km")
     active = models.BooleanField(_("active"), default=True)
+    # What to hear about: event names (scorecard.notify.messages), separated by commas.
+    events = models.CharField(
+        _("events"), max_length=100, default="round_published,plan_published,action_implemented"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +40,9 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.channel}"
+
+    def hears(self, event: str) -> bool:
+        return event in self.events.split(",")
 
 
 class Delivery(models.Model):

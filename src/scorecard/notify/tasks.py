@@ -7,9 +7,12 @@ from django_tasks import task
 from scorecard.notify.channels import SendError, send_email, send_telegram, sms_backend
 from scorecard.notify.messages import notices
 from scorecard.notify.models import Channel, Delivery, Subscription
+from scorecard.notify.subscribe import unsubscribe_line
 
 
 def deliver(subscription: Subscription, subject: str, text: str) -> None:
+    """Every message ends with its own signed unsubscribe link."""
+    text = f"{text}\n\n{unsubscribe_line(subscription)}"
     if subscription.channel == Channel.TELEGRAM:
         send_telegram(subscription.address, text)
     elif subscription.channel == Channel.EMAIL:
@@ -29,7 +32,7 @@ def send_notices(event: str, pk: int) -> int:
     for language, subs in by_language.items():
         for notice in notices(event, pk, language):
             for sub in subs:
-                if sub.commune_id != notice.commune.code:
+                if sub.commune_id != notice.commune.code or not sub.hears(event):
                     continue
                 try:
                     deliver(sub, notice.subject, notice.text)

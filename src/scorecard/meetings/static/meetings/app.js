@@ -8,7 +8,7 @@ const T = JSON.parse(document.getElementById("meeting-labels").textContent);
 const uuid = root.dataset.meeting;
 const CACHE = "scorecard-meeting-v1";
 
-export const state = { bundle: null, records: new Map(), conflicts: [], syncing: false, T };
+export const state = { bundle: null, records: new Map(), conflicts: [], syncing: false, login: false, T };
 
 export function list(kind) {
   return [...state.records.values()].filter((r) => r.kind === kind && !r.data.deleted);
@@ -46,6 +46,16 @@ function showStatus() {
   text += " · " + (dirty ? T.pending.replace("%(n)s", dirty) : T.all_synced);
   if (state.conflicts.length) text += " · " + T.conflicts.replace("%(n)s", state.conflicts.length);
   el.textContent = text;
+  // the session is gone (a flat battery can take the browser's cookies with it): the
+  // records wait on the device until the facilitator logs in again
+  el.dataset.login = state.login ? "needed" : "no";
+  if (state.login) {
+    const link = document.createElement("a");
+    link.id = "sync-login";
+    link.href = root.dataset.login || root.dataset.detail; // a shell stored before this link
+    link.textContent = T.login;
+    el.append(" · ", link);
+  }
 }
 
 let timer = null;
@@ -76,6 +86,7 @@ export async function sync() {
   try {
     const url = root.dataset.sync;
     const hello = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    state.login = hello.redirected;
     if (!hello.ok || hello.redirected) throw new Error("login");
     const { csrf } = await hello.json();
     const sent = dirty.map((r) => ({ kind: r.kind, uuid: r.uuid, base: r.rev, data: r.data,
@@ -124,6 +135,7 @@ async function load() {
   if (navigator.onLine) {
     try {
       const resp = await fetch(root.dataset.bundle, { credentials: "same-origin" });
+      state.login = resp.redirected;
       if (resp.ok && !resp.redirected) {
         bundle = await resp.json();
         await store.putBundle(bundle);
