@@ -32,3 +32,25 @@ def _test_settings(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: Any) -> None:
+    # A transactional test (live_server, on_commit) ends by flushing every table, the
+    # gazetteer included, and pytest-django runs those tests last: without this, each one
+    # would pass alone and fail after another, depending on the order.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if not transactional and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from scorecard.places.gazetteer import load_gazetteer
+    from scorecard.places.models import Commune, FacilityType
+    from scorecard.public.setup import load_facility_types
+
+    if not Commune.objects.exists():
+        load_gazetteer()
+    if not FacilityType.objects.exists():
+        load_facility_types()

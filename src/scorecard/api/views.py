@@ -115,8 +115,10 @@ def round_comparison(request: HttpRequest, code: str) -> HttpResponse:
         base = rounds_for(request).filter(pk=earlier.pk).first() if earlier else None
         if base is None:
             raise ApiError(404, f"round {code!r} has no earlier round to compare with")
+    # One commune's cells only when one is asked for ("all" is the whole-round row).
+    commune = request.GET.get("commune") or None
     rows = compare_rounds(
-        base, round_, public=anonymous(request), commune=request.GET.get("commune") or None
+        base, round_, public=anonymous(request), commune=None if commune == "all" else commune
     )
     for name in ("commune", *RESULT_FILTERS):
         if value := request.GET.get(name):
