@@ -18,6 +18,7 @@ ID_VARS = ["meta/rootUuid", "commune", "village", "sex", "age", "disability", "m
 
 def main() -> None:
     path = sys.argv[1]
+    cpu = time.process_time()
     started = time.perf_counter()
     df = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     indicators = [
@@ -27,10 +28,17 @@ def main() -> None:
     ]
     long = df.melt(id_vars=ID_VARS, value_vars=indicators, var_name="indicator", value_name="score")
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
-            {"rows": len(df), "long_rows": len(long), "seconds": seconds, "peak_kb": peak_kb}
+            {
+                "rows": len(df),
+                "long_rows": len(long),
+                "seconds": seconds,
+                "peak_kb": peak_kb,
+                "cpu": [cpu, 0.0, 0.0],
+            }
         )
     )
 

@@ -441,3 +441,28 @@ def test_it_refuses_pushes_without_the_token_or_of_another_form(client):
     assert client.post(url, "not json", content_type="application/json").status_code == 400
     assert client.get(url).status_code == 405
     assert not Response.objects.filter(round=round_).exists()
+
+
+def test_it_protects_what_responses_refer_to_without_database_constraints(tmp_path):
+    """Response's references are not database constraints (for the import's speed), so
+    Django's on_delete must keep them whole."""
+    from django.db.models import ProtectedError
+
+    from scorecard.places.models import Commune
+    from scorecard.scorecards.models import Enumerator
+
+    round_ = make_round()
+    Enumerator.objects.create(code="enum01", sex="female", age=22)
+    record = run(round_, make_export(round_, tmp_path / "k.csv", rows=30))
+    response = Response.objects.filter(round=round_, enumerator__isnull=False).first()
+    assert response is not None
+    with pytest.raises(ProtectedError):
+        Commune.objects.get(code=response.commune_id).delete()
+    with pytest.raises(ProtectedError):
+        record.delete()
+    response.enumerator.delete()
+    response.refresh_from_db()
+    assert response.enumerator_id is None and response.enumerator_code == "enum01"
+    with pytest.raises(ProtectedError):  # its imports keep the round
+        round_.delete()
+    assert Response.objects.filter(round=round_).count() == 30

@@ -86,6 +86,20 @@ class Cube:
             else:
                 self.cells[profile] = counts[k].copy()
 
+    def dump(self) -> dict[Profile, bytes]:
+        """The counts as plain data (to cross from the import's producer process)."""
+        return {p: counts.astype(np.int64).tobytes() for p, counts in self.cells.items()}
+
+    def merge(self, dumped: dict[Profile, bytes]) -> None:
+        """Add counts made by ``dump`` of a cube of the same questions."""
+        shape = (self.width, LEVELS)
+        for profile, data in dumped.items():
+            counts = np.frombuffer(data, dtype=np.int64).reshape(shape)
+            if profile in self.cells:
+                self.cells[profile] += counts
+            else:
+                self.cells[profile] = counts.copy()
+
     def save(self, round_: Round) -> None:
         """Add the accumulated counts to the round's stored cube."""
         if not self.cells:

@@ -21,11 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import marshal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,19 +36,30 @@ from scorecard.audit.log import record as audit
 from scorecard.audit.models import AuditEntry
 from scorecard.scorecards.actions import ActionError
 from scorecard.scorecards.cube import (
+    _FLAG,
     Cube,
+    Profile,
     answer_string,
     is_youth,
     profile_of,
     questions_of,
     youth_band,
 )
-from scorecard.scorecards.exports import ExportError, open_export, validate_rows, write_rejects
+from scorecard.scorecards.exports import (
+    Export,
+    ExportError,
+    check_form,
+    open_export,
+    validate_rows,
+    write_rejects,
+)
+from scorecard.scorecards.exports.columnar import ColumnarValidator
 from scorecard.scorecards.exports.pipeline import can_fork, forked
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.models import (
     DONT_KNOW,
     NO_ANSWER,
+    RATING_CHARS,
     Conflict,
     Enumerator,
     Import,
@@ -55,9 +69,18 @@ from scorecard.scorecards.models import (
 from scorecard.scorecards.spec import FormSpec, ParsedResponse, RowError
 
 BATCH = 5000
+# rows validated together by the columnar path: small enough for the batch's cells to stay
+# in the CPU cache between its passes over them (measured: 1,000 rows ~30% faster than 5,000)
+COLUMNAR_BATCH = 1000
+# the cube's profile and answer characters (``cube.profile_of``, ``cube.answer_string``)
+_YOUTH = {True: "youth", False: "non_youth"}
+_OVERALL: dict[tuple[int | None, bool], str] = {(i, False): str(i) for i in range(1, 6)}
+_OVERALL |= {(None, True): DONT_KNOW, (None, False): "-"}
 PARALLEL_FROM = 4 << 20  # bytes of export (~7,000 rows of the default template)
 Progress = Callable[[int], None]
 _CHAR: dict[int | None, str] = {1: "1", 2: "2", 3: "3", 4: "4", 5: "5", None: NO_ANSWER}
+# a score cell -> its character in Response.ratings (the columnar path's ``_CHAR``)
+CELL_CHAR = {**{c: c for c in RATING_CHARS}, "dk": DONT_KNOW, "": NO_ANSWER}
 
 
 class ImportRefused(ActionError):
@@ -108,6 +131,20 @@ class _Chunk:
     errors: list[RowError]
     items: list[Item]
     columns: list[str]  # Import.columns once known (the raw rows are lists in this order)
+    # the items' ratings already counted (``Cube.dump``), as if every item were accepted:
+    # the writer takes away the few it does not insert. None: the writer counts them.
+    cube: dict[Profile, bytes] | None = None
+
+    def encode(self) -> bytes:
+        """Plain data for ``marshal`` (only the import's own child process writes it)."""
+        errors = [(e.row, e.column, e.value, e.reason) for e in self.errors]
+        data = (self.rows, self.rejected, errors, self.items, self.columns, self.cube)
+        return marshal.dumps(data)
+
+    @classmethod
+    def decode(cls, data: bytes) -> _Chunk:
+        rows, rejected, errors, items, columns, cube = marshal.loads(data)  # noqa: S302
+        return cls(rows, rejected, [RowError(*e) for e in errors], items, columns, cube)
 
 
 @dataclass
@@ -124,6 +161,7 @@ class _Batch:
     round: Round
     new: dict[str, Item] = field(default_factory=dict)  # accepted, by stable id
     conflicts: list[Item] = field(default_factory=list)
+    dropped: list[Item] = field(default_factory=list)  # the duplicates
     duplicates: int = 0
     seen: set[int] | None = None
 
@@ -144,6 +182,7 @@ class _Batch:
                 self.new[sid] = it
             elif content in known:
                 self.duplicates += 1
+                self.dropped.append(it)
             else:
                 known.add(content)
                 self.conflicts.append(it)
@@ -197,18 +236,29 @@ class Importer:
     ) -> None:
         """Write every result; with ``parallel``, read and validate in a forked process
         (``exports.pipeline``) while this one writes."""
+        self.run_chunks(lambda: self.chunks(results), progress, parallel=parallel)
+
+    def run_chunks(
+        self,
+        make: Callable[[], Iterator[_Chunk]],
+        progress: Progress | None,
+        *,
+        parallel: bool = False,
+    ) -> None:
         if connection.vendor == "sqlite":  # a larger page cache for the index inserts
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -65536")
         rec = self.record
-        chunks = forked(lambda: self.chunks(results)) if parallel else self.chunks(results)
+        chunks = forked(make, encode=_Chunk.encode, decode=_Chunk.decode) if parallel else make()
         for chunk in chunks:
             rec.rows += chunk.rows
             rec.rejected += chunk.rejected
             self.errors.extend(chunk.errors)
             if chunk.columns and not rec.columns:
                 rec.columns.extend(chunk.columns)
-            self.write_items(chunk.items)
+            if chunk.cube is not None:
+                self.cube.merge(chunk.cube)
+            self.write_items(chunk.items, counted=chunk.cube is not None)
             if progress:
                 progress(rec.rows)
         self.cube.save(self.round)
@@ -241,10 +291,142 @@ class Importer:
                 errors, items = [], []
         yield _Chunk(rows, rejected, errors, items, self.record.columns)
 
+    def columnar_chunks(self, export: Export) -> Iterator[_Chunk]:
+        """``chunks`` for a CSV export read as cell lists and validated a batch at a time
+        (``exports.columnar``): the same items, several times faster."""
+        errors = check_form(self.spec, export.names)
+        if errors:
+            raise ExportError(errors)
+        records = export.records()
+        assert records is not None and export.convert is not None
+        validator = ColumnarValidator(self.spec, export.names, export.convert, CELL_CHAR)
+        chunk = _Chunk(0, 0, [], [], self.record.columns, {})
+        cube = Cube(self.cube.questions)
+        batch: list[tuple[int, list[str]]] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= COLUMNAR_BATCH:
+                self.columnar_chunk(validator, batch, export.names, chunk, cube)
+                batch = []
+                if len(chunk.items) >= BATCH:
+                    chunk.cube = cube.dump()
+                    yield chunk
+                    chunk = _Chunk(0, 0, [], [], self.record.columns, {})
+                    cube = Cube(self.cube.questions)
+        self.columnar_chunk(validator, batch, export.names, chunk, cube)
+        chunk.cube = cube.dump()
+        yield chunk
+
+    def columnar_chunk(
+        self,
+        validator: ColumnarValidator,
+        records: list[tuple[int, list[str]]],
+        names: list[str],
+        chunk: _Chunk,
+        cube: Cube,
+    ) -> None:
+        """Validate one batch of records and add its items (and their counts) to ``chunk``."""
+        result = validator.batch(records)
+        f = result.fast
+        n = len(f)
+        if n and not self.record.columns:
+            self.record.columns.extend(names)
+        low, high = self.youth
+        youth = {a: low <= a <= high for a in set(f.age)}
+        pks = {e: self.enumerators.get(e) for e in set(f.enumerator)}
+        values = zip(
+            repeat(self.round.pk, n),
+            repeat(self.record.pk, n),
+            f.stable_id,
+            f.instance_id,
+            f.content_hash,
+            f.commune,
+            f.village,
+            f.sex,
+            f.age,
+            [youth[a] for a in f.age],
+            f.disability,
+            f.minority,
+            f.idpoor,
+            f.enumerator,
+            [pks[e] for e in f.enumerator],
+            f.overall,
+            f.overall_dk,
+            f.change,
+            f.ratings,
+            f.needs,
+            self.db_datetimes(f.started),
+            self.db_datetimes(f.ended),
+            repeat(self.record.file_name, n),
+            f.form_version,
+            f.review_state,
+            f.raw,
+            repeat(self.now_db, n),
+            strict=False,  # repeat() is bounded by n, the lists have n items
+        )
+        items: list[Item] = list(zip(f.stable_id, f.content_hash, f.row, values, strict=True))
+        flag = _FLAG
+        cube.add(
+            list(
+                zip(
+                    f.commune,
+                    f.sex,
+                    [_YOUTH[youth[a]] for a in f.age],
+                    [flag[d] for d in f.disability],
+                    [flag[m] for m in f.minority],
+                    f.idpoor,
+                    strict=True,
+                )
+            ),
+            [
+                _OVERALL[o, dk] + r
+                for o, dk, r in zip(f.overall, f.overall_dk, f.ratings, strict=True)
+            ],
+        )
+        chunk.rows += len(records)
+        if result.slow:
+            placed: list[tuple[int, Item]] = list(zip(f.position, items, strict=True))
+            valid: list[tuple[Any, ...]] = []
+            for position, res in result.slow:
+                if isinstance(res, list):
+                    chunk.rejected += 1
+                    chunk.errors.extend(res)
+                else:
+                    value = self.row(res)
+                    valid.append(value)
+                    placed.append((position, (res.stable_id, res.content_hash, res.row, value)))
+            placed.sort(key=lambda pi: pi[0])
+            items = [it for _, it in placed]
+            self.count(valid, cube=cube)
+        chunk.items.extend(items)
+
+    def db_datetimes(self, values: list[dt.datetime | None]) -> list[str | None]:
+        """``adapt_datetime`` of many values at once: the UTC text through numpy costs a
+        third of ``str(value.astimezone(UTC))`` (3.5 us a value, two per row)."""
+        known = [v for v in values if v is not None]
+        if not known:
+            return [None] * len(values)
+        us = np.fromiter(
+            ((_aware(v) - _EPOCH) // _MICROSECOND for v in known),  # type: ignore[operator]
+            dtype=np.int64,
+            count=len(known),
+        )
+        suffix = "" if connection.vendor == "sqlite" else "+00:00"
+        text = [
+            (t if t[-6:] != "000000" else t[:-7]).replace("T", " ") + suffix
+            for t in np.datetime_as_string(us.astype("datetime64[us]"), unit="us").tolist()
+        ]
+        if len(known) == len(values):
+            return text
+        it = iter(text)
+        return [None if v is None else next(it) for v in values]
+
     def write(self, parsed: list[ParsedResponse]) -> None:
         self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])
 
-    def write_items(self, items: list[Item]) -> None:
+    def write_items(self, items: list[Item], *, counted: bool = False) -> None:
+        """Classify and insert; ``counted``: the items are in the cube already (the ones
+        not inserted are taken away again)."""
         if not items:
             return
         enumerators, unknown = self.enumerators, self.unknown
@@ -258,11 +440,10 @@ class Importer:
         batch.classify(items)
         rows = [it[3] for it in batch.new.values()]
         insert_responses(rows)
-        # profile columns of the rows: commune, sex, youth, disability, minority, idpoor
-        self.cube.add(
-            [profile_of(r[5], r[7], r[9], r[10], r[11], r[12]) for r in rows],
-            [answer_string(r[15], r[16], r[_RATINGS]) for r in rows],
-        )
+        if counted:
+            self.count([it[3] for it in (*batch.dropped, *batch.conflicts)], sign=-1)
+        else:
+            self.count(rows)
         if batch.conflicts:
             stored = dict(
                 Response.objects.filter(
@@ -284,6 +465,17 @@ class Importer:
         self.record.accepted += len(rows)
         self.record.duplicates += batch.duplicates
         self.record.conflicts += len(batch.conflicts)
+
+    def count(
+        self, rows: Sequence[tuple[Any, ...]], sign: int = 1, cube: Cube | None = None
+    ) -> None:
+        """Add INSERT_COLUMNS rows' answers to the cube (profile columns: commune, sex,
+        youth, disability, minority, idpoor)."""
+        (cube or self.cube).add(
+            [profile_of(r[5], r[7], r[9], r[10], r[11], r[12]) for r in rows],
+            [answer_string(r[15], r[16], r[_RATINGS]) for r in rows],
+            sign,
+        )
 
     def incoming(self, raw: str) -> dict[str, str]:
         """The row as read (``raw``'s inverse): a dict of column -> value."""
@@ -372,10 +564,17 @@ _RAW = INSERT_COLUMNS.index("raw")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
 def datetime_param() -> Callable[[dt.datetime | None], Any]:
-    """How a datetime goes into a raw INSERT: SQLite stores UTC text (as Django does)."""
+    """How a datetime goes into a raw INSERT: SQLite stores UTC text (as Django does);
+    PostgreSQL's COPY reads ISO 8601 with its offset. Text either way, so the rows are
+    plain strings and numbers (``_Chunk.encode``)."""
     if connection.vendor != "sqlite":
-        return lambda value: value
+        return lambda value: None if value is None else value.isoformat()
+    # (``Importer.db_datetimes`` writes the same text for many values at once)
     utc = dt.UTC
 
     def adapt(value: dt.datetime | None) -> str | None:
@@ -447,11 +646,14 @@ def import_export(
     file_name: str = "",
     progress: Progress | None = None,
     parallel: bool | None = None,
+    columnar: bool = True,
 ) -> Import:
     """Import one export file into a round, atomically; returns the Import with its counts.
 
     ``parallel``: read and validate in a forked producer process while this one writes
     (default: for files of PARALLEL_FROM bytes or more, where forking pays off).
+    ``columnar``: validate CSV exports a batch at a time (``exports.columnar``); False
+    validates row by row (the reference the columnar path is tested against).
     Raises ImportRefused (nothing stored) when the round is locked or the file is not an
     export of the round's form.
     """
@@ -474,9 +676,13 @@ def import_export(
             )
             if parallel is None:
                 parallel = can_fork() and Path(path).stat().st_size >= PARALLEL_FROM
-            Importer(round_, record, spec).run(
-                validate_rows(spec, export), progress, parallel=parallel
-            )
+            importer = Importer(round_, record, spec)
+            if columnar and export.by_cells:
+                importer.run_chunks(
+                    lambda: importer.columnar_chunks(export), progress, parallel=parallel
+                )
+            else:
+                importer.run(validate_rows(spec, export), progress, parallel=parallel)
             audit(actor, AuditEntry.Action.CREATE, record)
     except ExportError as exc:
         raise ImportRefused(refusal(exc)) from None

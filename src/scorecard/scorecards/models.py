@@ -322,8 +322,19 @@ class Import(models.Model):
 class Response(models.Model):
     """One respondent's answers, with their demographics as they were at the time."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    # Only (round, stable_id) is indexed: each further index costs the import ~10%.
+    # Only (round, stable_id) is indexed: each further index costs the import ~10%. The
+    # references are not database constraints either (db_constraint=False): responses are
+    # written only by the import, which checks every commune, village, enumerator against
+    # the gazetteer and registry before writing, and PostgreSQL's per-row foreign key
+    # triggers cost more than the rest of the import (docs/performance.md). on_delete is
+    # Django's (PROTECT, CASCADE, SET_NULL), tested in tests/test_import.py.
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        db_index=False,
+        db_constraint=False,
+    )
     source = models.ForeignKey(
         Import,
         on_delete=models.PROTECT,
@@ -331,13 +342,22 @@ class Response(models.Model):
         blank=True,
         related_name="responses",
         db_index=False,
+        db_constraint=False,
     )
     stable_id = models.CharField(max_length=80)
     instance_id = models.CharField(max_length=80)
     content_hash = models.CharField(max_length=32)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     sex = models.CharField(max_length=6)
     age = models.PositiveSmallIntegerField()
@@ -353,6 +373,7 @@ class Response(models.Model):
         blank=True,
         related_name="responses",
         db_index=False,
+        db_constraint=False,
     )
     overall = models.PositiveSmallIntegerField(null=True)
     overall_dk = models.BooleanField(default=False)

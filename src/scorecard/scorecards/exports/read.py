@@ -172,10 +172,25 @@ class Export:
     _rows: Callable[[], Iterator[tuple[int, dict[str, str]]]] = field(repr=False)
     member: str = ""  # the CSV inside an ODK zip, the sheet of an XLSX
     delimiter: str = ""
+    # ``(row_number, cells)`` before they become dicts, for a CSV whose header maps one to
+    # one onto canonical names (the columnar fast path); None for other exports
+    _records: Callable[[], Iterator[tuple[int, list[str]]]] | None = field(default=None, repr=False)
+    convert: Callable[[list[str]], dict[str, str]] | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(row_number, row)`` with the header as row 1; blank rows are skipped."""
         return self._rows()
+
+    @property
+    def by_cells(self) -> bool:
+        """True when ``records()`` is available."""
+        return self._records is not None
+
+    def records(self) -> Iterator[tuple[int, list[str]]] | None:
+        """``(row_number, cells)`` as ``rows()`` numbers them, or None when the export's
+        cells do not map one to one onto ``names`` (select_multiple rebuilt, columns
+        dropped, not a CSV)."""
+        return self._records() if self._records is not None else None
 
     @property
     def id_column(self) -> str:
@@ -366,8 +381,7 @@ def _open_csv(path: Path, multi: Collection[str], member: str = "") -> Export:
     odk = plan.names[0] == ODK_FIRST
     kind = (ODK_ZIP if member else ODK_CSV) if odk else (KOBO_CSV if not member else ODK_ZIP)
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        convert = plan.make()
+    def records() -> Iterator[tuple[int, list[str]]]:
         text, zf = _text(path, member)
         try:
             reader = _records(text, delimiter, len(header))
@@ -380,7 +394,7 @@ def _open_csv(path: Path, multi: Collection[str], member: str = "") -> Export:
                     number += 1
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
-                    yield number, convert(cells)
+                    yield number, cells
             except UnicodeDecodeError:
                 raise _encoding_error(path, member) from None
             except csv.Error as exc:
@@ -390,7 +404,24 @@ def _open_csv(path: Path, multi: Collection[str], member: str = "") -> Export:
             if zf is not None:
                 zf.close()
 
-    return Export(path, kind, list(header), list(plan.names), rows, member, delimiter)
+    convert = plan.make()
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, cells in records():
+            yield number, convert(cells)
+
+    simple = plan.keep is None and not plan.rebuild
+    return Export(
+        path,
+        kind,
+        list(header),
+        list(plan.names),
+        rows,
+        member,
+        delimiter,
+        _records=records if simple else None,
+        convert=convert,
+    )
 
 
 # --------------------------------------------------------------------------- XLSX
