@@ -3,8 +3,8 @@
 It speaks the documented parts a pull uses: ``POST /v1/sessions`` (email and password
 give a bearer token), ``GET /v1/users/current``, and the OData feed
 ``GET /v1/projects/{p}/forms/{f}.svc/Submissions`` with ``$top``, ``$skip``, ``$count``,
-``$wkt`` and ``$filter`` on ``__system/submissionDate`` (``gt ge lt le eq``, joined by
-``and``). Answers are OData JSON: ``value``, ``@odata.context``, ``@odata.count`` when
+``$wkt`` and ``$filter`` on ``__system/submissionDate`` and ``__system/updatedAt``
+(``gt ge lt le eq``, clauses joined by ``and`` or by ``or``; a null date matches nothing). Answers are OData JSON: ``value``, ``@odata.context``, ``@odata.count`` when
 asked, ``@odata.nextLink`` when a page is full; submissions newest first, groups as
 nested objects, integers as JSON numbers, ``__id`` and ``__system`` as Central sends
 them. Errors are Central's JSON ``{"code": 401.2, "message": ...}``.
@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 FEED = re.compile(r"^/v1/projects/(\d+)/forms/([^/]+)\.svc/Submissions$")
-CLAUSE = re.compile(r"^__system/submissionDate (gt|ge|lt|le|eq) (\S+)$")
+CLAUSE = re.compile(r"^__system/(submissionDate|updatedAt) (gt|ge|lt|le|eq) (\S+)$")
 INTEGERS = frozenset(("age",))
 
 
@@ -68,6 +68,13 @@ class Central:
 
     def add(self, project: int, form: str, submissions: Iterable[dict[str, Any]]) -> None:
         self.forms.setdefault((project, form), []).extend(submissions)
+
+    def edit(self, project: int, form: str, key: str, at: str, **answers: Any) -> None:
+        """A data manager's edit on Central: new answers, same id and submission date."""
+        sub = next(s for s in self.forms[project, form] if s["__id"] == key)
+        sub.update(answers)
+        sub["__system"]["updatedAt"] = at
+        sub["__system"]["edits"] += 1
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -151,12 +158,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _filtered(rows: list[dict[str, Any]], expression: str) -> list[dict[str, Any]]:
         if not expression:
             return list(rows)
+        joiner = " or " if " or " in expression else " and "
+        if " or " in expression and " and " in expression:
+            raise ValueError(f"The given OData filter expression is not supported: {expression}")
         tests = []
-        for clause in expression.split(" and "):
+        for clause in expression.split(joiner):
             m = CLAUSE.match(clause.strip())
             if not m:
                 raise ValueError(f"The given OData filter expression is not supported: {clause}")
-            tests.append((m.group(1), m.group(2)))
+            tests.append((m.group(1), m.group(2), m.group(3)))
         ops = {
             "gt": lambda a, b: a > b,
             "ge": lambda a, b: a >= b,
@@ -164,11 +174,15 @@ class _Handler(BaseHTTPRequestHandler):
             "le": lambda a, b: a <= b,
             "eq": lambda a, b: a == b,
         }
-        return [
-            r
-            for r in rows
-            if all(ops[op](r["__system"]["submissionDate"], value) for op, value in tests)
-        ]
+
+        def match(r: dict[str, Any]) -> bool:
+            hits = (
+                r["__system"][name] is not None and ops[op](r["__system"][name], value)
+                for name, op, value in tests
+            )
+            return any(hits) if joiner == " or " else all(hits)
+
+        return [r for r in rows if match(r)]
 
 
 class StandIn:

@@ -139,3 +139,24 @@ def test_it_pulls_from_the_command_line(central):
         with pytest.raises(CommandError, match="unknown round"):
             call_command("pull", "nope", "--server", url, "--project", "2", "--form", FORM)
     assert CentralSource.objects.count() == 1
+
+
+def test_it_pulls_an_edit_made_on_central_as_a_conflict_to_resolve(central):
+    round_ = make_round()
+    submissions = make_submissions(round_, 20)
+    central.add(3, FORM, submissions)
+    with StandIn(central) as url:
+        source = central_source(round_, url, 3, FORM)
+        assert pull_central("test", source).accepted == 20
+        target = submissions[4]
+        overall = "1" if target["overall"] != "1" else "5"
+        central.edit(3, FORM, target["__id"], "2031-05-01T10:00:00.000Z", overall=overall)
+        edited = pull_central("test", CentralSource.objects.get())
+        assert (edited.rows, edited.accepted, edited.duplicates, edited.conflicts) == (1, 0, 0, 1)
+        assert "updatedAt+gt+" in central.requests[-1]
+        source = CentralSource.objects.get()
+        assert source.cursor == "2031-05-01T10:00:00.000Z"
+        assert pull_central("test", source).rows == 0  # the edit is not pulled twice
+    conflict = round_.conflicts.get()
+    assert conflict.stable_id == target["__id"].removeprefix("uuid:")
+    assert conflict.incoming["overall"] == overall

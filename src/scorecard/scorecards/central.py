@@ -1,7 +1,8 @@
 """Pull submissions from ODK Central (pyodk), incrementally, through the file import path.
 
-Each pull asks Central's OData feed only for submissions newer than the round's cursor
-(``$filter=__system/submissionDate gt CURSOR``), page by page, and writes them as an ODK
+Each pull asks Central's OData feed only for submissions received or edited since the
+round's cursor (``$filter=__system/submissionDate gt CURSOR or __system/updatedAt gt
+CURSOR``: an edit on Central keeps the submission's date and id), page by page, and writes them as an ODK
 Central CSV export (the same columns, ``-`` between group names) into a temporary file
 that ``import_export`` reads: validation, duplicates, conflicts, rejects and counts are
 those of a file import. The cursor moves in the same transaction as the import, so a
@@ -86,8 +87,11 @@ def flatten(submission: dict[str, Any]) -> dict[str, str]:
 
 
 def _pages(client: Any, source: CentralSource) -> Iterator[list[dict[str, Any]]]:
-    """Pages of submissions newer than the cursor (``$top``/``$skip`` over a fixed filter)."""
-    flt = f"__system/submissionDate gt {source.cursor}" if source.cursor else None
+    """Pages of submissions received or edited after the cursor (``$top``/``$skip`` over a
+    fixed filter). An edited submission comes again with its stable id and new answers,
+    so the import holds it as a conflict for a person to resolve."""
+    c = source.cursor
+    flt = f"__system/submissionDate gt {c} or __system/updatedAt gt {c}" if c else None
     skip = 0
     while True:
         page = client.submissions.get_table(
@@ -108,7 +112,8 @@ def _pages(client: Any, source: CentralSource) -> Iterator[list[dict[str, Any]]]
 
 
 def _write_csv(pages: Iterator[list[dict[str, Any]]], out: Path) -> tuple[int, str]:
-    """The pulled submissions as an ODK Central CSV export; returns (rows, newest date)."""
+    """The pulled submissions as an ODK Central CSV export; returns (rows, the newest
+    submission or edit date: the next cursor)."""
     columns: list[str] = []
     newest = ""
     n = 0
@@ -122,7 +127,8 @@ def _write_csv(pages: Iterator[list[dict[str, Any]]], out: Path) -> tuple[int, s
                     columns = [ODK_FIRST, *questions, *TRAILER]
                     writer.writerow(odk_header(columns))
                 writer.writerow([row.get(c, "") for c in columns])
-                newest = max(newest, row[ODK_FIRST])
+                edited = (submission.get("__system") or {}).get("updatedAt") or ""
+                newest = max(newest, row[ODK_FIRST], str(edited))
                 n += 1
     return n, newest
 
@@ -173,9 +179,7 @@ def pull_central(actor: Any, source: CentralSource) -> Import:
             source = CentralSource.objects.select_for_update().get(pk=source.pk)
             name = f"ODK Central {source.form_id} ({timezone.now():%Y-%m-%d %H:%M})"
             if rows:
-                result = import_export(actor, round_, path, file_name=name)
-                Import.objects.filter(pk=result.pk).update(kind=CENTRAL_KIND)
-                result.kind = CENTRAL_KIND
+                result = import_export(actor, round_, path, file_name=name, origin=CENTRAL_KIND)
             else:
                 result = _empty_pull(actor, round_, name)
             if newest:

@@ -647,11 +647,14 @@ def import_export(
     progress: Progress | None = None,
     parallel: bool | None = None,
     columnar: bool = True,
+    origin: str = "",
 ) -> Import:
     """Import one export file into a round, atomically; returns the Import with its counts.
 
     ``parallel``: read and validate in a forked producer process while this one writes
     (default: for files of PARALLEL_FROM bytes or more, where forking pays off).
+    ``origin``: the Import's kind when the file was made by another path (a pull from
+    ODK Central, keyed paper questionnaires) rather than the sniffed export format.
     ``columnar``: validate CSV exports a batch at a time (``exports.columnar``); False
     validates row by row (the reference the columnar path is tested against).
     Raises ImportRefused (nothing stored) when the round is locked or the file is not an
@@ -670,7 +673,7 @@ def import_export(
             record = Import.objects.create(
                 round=round_,
                 file_name=(file_name or Path(path).name)[:255],
-                kind=export.kind,
+                kind=origin or export.kind,
                 by=user,
                 by_name=user.get_username() if user else str(actor),
             )

@@ -30,7 +30,7 @@ from scorecard.scorecards.exports import RowValidator
 from scorecard.scorecards.exports.synth import question_columns
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.importing import import_export
-from scorecard.scorecards.models import Import, PaperEntry, PaperQuestionnaire, Round
+from scorecard.scorecards.models import PaperEntry, PaperQuestionnaire, Round
 from scorecard.scorecards.spec import FormSpec, RowError
 
 PAPER_KIND = "paper"
@@ -170,9 +170,7 @@ def _count(actor: Any, questionnaire: PaperQuestionnaire, values: dict[str, str]
             writer.writerow(list(values))
             writer.writerow(list(values.values()))
         name = f"paper questionnaire {questionnaire.number}"
-        result = import_export(actor, round_, path, file_name=name)
-    Import.objects.filter(pk=result.pk).update(kind=PAPER_KIND)
-    result.kind = PAPER_KIND
+        result = import_export(actor, round_, path, file_name=name, origin=PAPER_KIND)
     if result.accepted != 1:
         raise ActionError(
             f"questionnaire {questionnaire.number} was not counted: it matches a stored response"
