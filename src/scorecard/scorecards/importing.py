@@ -18,7 +18,9 @@ is held in memory at a time; stable ids of earlier batches are found in the data
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import json
 import marshal
@@ -96,6 +98,21 @@ def ratings_string(parsed: ParsedResponse) -> str:
                 chars[k] = DONT_KNOW
         text = "".join(chars)
     return text
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rows stream through (the producer process,
+    forked inside, inherits it): the import allocates millions of tuples and lists, none
+    in reference cycles, and the collector's passes over them cost up to a quarter of
+    the import's time. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def refusal(exc: ExportError) -> str:
