@@ -57,7 +57,10 @@ test: lint typecheck pytest
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
 
+# wrk (Debian) drives the load benchmark; only the benchmarks need it.
 benchmarks: install
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian package: wrk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -4,12 +4,17 @@
 survey rounds over every commune of the gazetteer (``NATBASE`` then ``NAT``), generate
 their Kobo CSV exports with the synth generator (DIR/national_base.csv, national.csv)
 and import them; prints the import timings.
-``ours URL DIR``: time ``round_results`` / ``compare_rounds`` in this process and the
-``scorecard results`` / ``scorecard compare`` commands as processes (Django start-up
-included); writes DIR/ours_results.csv and DIR/ours_compare.csv.
-``page URL``: time one commune's results page (Django test client, logged in).
-``commune URL``: time one commune's results and compare rows alone (``commune=``).
-``pdf URL DIR``: time one commune's PDF report (``report_data`` + ``render_pdf``).
+``ours URL DIR results|compare|rows``: time one table in this process (the columnar
+``results_table`` / ``compare_table`` written as CSV, or ``round_results``' dicts), then
+the ``scorecard results`` / ``scorecard compare`` command as a process (Django start-up
+included); writes DIR/ours_<table>.csv and DIR/cli_<table>.csv.
+``page URL [COMMUNE]``: time one commune's results page (Django test client, logged in);
+COMMUNE is the busiest commune unless given, ``all`` for the round summary.
+``commune URL [COMMUNE]``: time one commune's results and compare rows alone
+(``commune=``; ``all``: the round summary's).
+``pdf URL DIR [COMMUNE]``: time one commune's PDF report (``report_data`` +
+``render_pdf``; ``all``: the round summary report): the first in a fresh process, then
+the median of three more.
 Every step prints one JSON object as its last line.
 """
 
@@ -38,9 +43,8 @@ def django_setup(url: str) -> None:
 
 
 def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + children) / 1024
+    """This process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def setup(folder: Path, rows: int, base_rows: int) -> dict[str, Any]:
@@ -85,47 +89,61 @@ def setup(folder: Path, rows: int, base_rows: int) -> dict[str, Any]:
     return out
 
 
-def command_seconds(url: str, *args: str) -> float:
+def cpu_s() -> float:
+    """CPU seconds of this process so far (user + system): less swayed by load than wall."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def command(url: str, *args: str) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak MB of one ``scorecard`` command (Django start-up
+    included)."""
     started = time.perf_counter()
-    subprocess.run([str(SCORECARD), *args], check=True, env={**os.environ, "DATABASE_URL": url})  # noqa: S603 - our own command line
-    return time.perf_counter() - started
+    child = subprocess.Popen([str(SCORECARD), *args], env={**os.environ, "DATABASE_URL": url})  # noqa: S603 - our own command line
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"scorecard {' '.join(args)} failed ({child.returncode})")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def ours(url: str, folder: Path) -> dict[str, Any]:
-    from scorecard.scorecards.compare import COMPARE_COLUMNS, compare_rounds
+def ours(url: str, folder: Path, what: str) -> dict[str, Any]:
+    """One of our tables, in this process (its own peak memory), then as a command.
+
+    ``results`` and ``compare`` time the bulk path the commands use (columns straight to
+    CSV); ``rows`` times ``round_results`` (a dict per row, what pages and the API get).
+    """
+    from scorecard.scorecards.compare import compare_table
+    from scorecard.scorecards.cube import youth_band
     from scorecard.scorecards.models import Round
-    from scorecard.scorecards.results import COLUMNS, round_results, to_csv
+    from scorecard.scorecards.results import min_cell, results_table, round_results
 
     round_, base = Round.objects.get(code=ROUND), Round.objects.get(code=BASE)
-    started = time.perf_counter()
-    rows = round_results(round_)
-    text = to_csv(rows, COLUMNS)
-    results_s = time.perf_counter() - started
-    (folder / "ours_results.csv").write_text(text, encoding="utf-8", newline="")
-    started = time.perf_counter()
-    changes = compare_rounds(base, round_)
-    text = to_csv(changes, COMPARE_COLUMNS)
-    compare_s = time.perf_counter() - started
-    (folder / "ours_compare.csv").write_text(text, encoding="utf-8", newline="")
-    cli_results = command_seconds(url, "results", ROUND, "--out", str(folder / "cli_results.csv"))
-    cli_compare = command_seconds(
-        url, "compare", BASE, ROUND, "--out", str(folder / "cli_compare.csv")
-    )
-    from scorecard.scorecards.cube import youth_band
-    from scorecard.scorecards.results import min_cell
-
-    return {
+    out: dict[str, Any] = {
         "threshold": int(round_.template.threshold),
         "youth": youth_band(),
         "min_cell": min_cell(),
-        "results_s": results_s,
-        "compare_s": compare_s,
-        "results_rows": len(rows),
-        "compare_rows": len(changes),
-        "cli_results_s": cli_results,
-        "cli_compare_s": cli_compare,
-        "peak_mb": peak_mb(),
     }
+    started, cpu = time.perf_counter(), cpu_s()
+    if what == "rows":
+        out["rows"] = len(round_results(round_))
+        out["seconds"], out["cpu_s"] = time.perf_counter() - started, cpu_s() - cpu
+        out["peak_mb"] = peak_mb()
+        return out
+    table = results_table(round_) if what == "results" else compare_table(base, round_)
+    with (folder / f"ours_{what}.csv").open("w", encoding="utf-8", newline="") as fh:
+        for part in table.csv_parts():
+            fh.write(part)
+    out["seconds"], out["cpu_s"] = time.perf_counter() - started, cpu_s() - cpu
+    out["rows"] = len(table)
+    out["peak_mb"] = peak_mb()
+    del table
+    codes = [ROUND] if what == "results" else [BASE, ROUND]
+    out["cli_s"], out["cli_cpu_s"], out["cli_peak_mb"] = command(
+        url, what, *codes, "--out", str(folder / f"cli_{what}.csv")
+    )
+    return out
 
 
 def busiest_commune() -> str:
@@ -145,13 +163,18 @@ def busiest_commune() -> str:
     return str(top["commune_id"])
 
 
-def page(repeat: int = 3) -> dict[str, Any]:
+def page(commune: str | None = None, repeat: int = 5) -> dict[str, Any]:
+    """The first request of a fresh process, then the median of ``repeat`` more."""
+    from django.conf import settings
     from django.contrib.auth.models import User
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()  # the test client's ALLOWED_HOSTS ("testserver")
-    commune = busiest_commune()
+    # As in the tests: plain static URLs, no collectstatic manifest needed.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
+    commune = commune or busiest_commune()
     user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
         "bench", "bench@example.org", "bench-password-long"
     )
@@ -159,25 +182,29 @@ def page(repeat: int = 3) -> dict[str, Any]:
     client.force_login(user)
     url = f"/rounds/{ROUND}/results/?commune={commune}"
     times = []
-    for _ in range(repeat):
+    for _ in range(repeat + 1):
         started = time.perf_counter()
         response = client.get(url)
         times.append(time.perf_counter() - started)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-    return {"commune": commune, "median_s": statistics.median(times), "min_s": min(times)}
+    return {
+        "commune": commune,
+        "first_s": times[0],
+        "median_s": statistics.median(times[1:]),
+        "min_s": min(times[1:]),
+    }
 
 
-def commune_data(repeat: int = 3) -> dict[str, Any]:
-    """What one commune's page needs from the cube when it asks for that commune only:
-    ``round_results`` and ``compare_rounds`` with ``commune=`` (the page and report
-    data compute both national rounds today)."""
+def commune_data(commune: str | None = None, repeat: int = 3) -> dict[str, Any]:
+    """What one commune's page and report read from the cube: ``round_results`` and
+    ``compare_rounds`` with ``commune=`` (that commune's cells only)."""
     from scorecard.scorecards.compare import compare_rounds
     from scorecard.scorecards.models import Round
     from scorecard.scorecards.results import round_results
 
     round_, base = Round.objects.get(code=ROUND), Round.objects.get(code=BASE)
-    commune = busiest_commune()
+    commune = commune or busiest_commune()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -188,26 +215,29 @@ def commune_data(repeat: int = 3) -> dict[str, Any]:
             "changes": len(changes)}  # fmt: skip
 
 
-def pdf(folder: Path, repeat: int = 2) -> dict[str, Any]:
+def pdf(folder: Path, commune: str | None = None, repeat: int = 3) -> dict[str, Any]:
+    """The first report of a fresh process (fonts, segmenter, templates loaded on the way),
+    then the median of ``repeat`` more (a server's worker is warm)."""
     from scorecard.reports.render import render_pdf
     from scorecard.scorecards.models import Round
     from scorecard.scorecards.report_data import report_data
 
     round_ = Round.objects.get(code=ROUND)
-    commune = busiest_commune()
+    commune = commune or busiest_commune()
     times, data_times = [], []
     body = b""
-    for _ in range(repeat):
+    for _ in range(repeat + 1):
         started = time.perf_counter()
-        data = report_data(round_, commune=commune)
+        data = report_data(round_, commune=None if commune == "all" else commune)  # the summary
         data_times.append(time.perf_counter() - started)
         body = render_pdf(data, "km")
         times.append(time.perf_counter() - started)
     (folder / f"report_{commune}.pdf").write_bytes(body)
     return {
         "commune": commune,
-        "median_s": statistics.median(times),
-        "data_s": statistics.median(data_times),
+        "first_s": times[0],
+        "median_s": statistics.median(times[1:]),
+        "data_s": statistics.median(data_times[1:]),
         "bytes": len(body),
     }
 
@@ -218,13 +248,13 @@ def main() -> None:
     if step == "setup":
         result = setup(Path(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     elif step == "ours":
-        result = ours(url, Path(sys.argv[3]))
+        result = ours(url, Path(sys.argv[3]), sys.argv[4])
     elif step == "page":
-        result = page()
+        result = page(*sys.argv[3:4])
     elif step == "commune":
-        result = commune_data()
+        result = commune_data(*sys.argv[3:4])
     elif step == "pdf":
-        result = pdf(Path(sys.argv[3]))
+        result = pdf(Path(sys.argv[3]), *sys.argv[4:5])
     else:
         raise SystemExit(f"unknown step {step!r}")
     print(json.dumps(result))

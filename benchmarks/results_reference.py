@@ -1,11 +1,12 @@
 """Independent references for the results benchmark: the same tables from the same exports.
 
 ``python benchmarks/results_reference.py pandas|duckdb BASE.csv ROUND.csv OUT_DIR THRESHOLD
-YOUTH_LOW YOUTH_HIGH MIN_CELL`` reads the two Kobo CSV exports the rounds were imported
-from, computes the contract's results table of ROUND and the compare table (ROUND against
-BASE), writes OUT_DIR/<engine>_results.csv and <engine>_compare.csv and prints one JSON
-object: the seconds for results (read + compute + write one round) and compare (both
-rounds), peak RSS. No code of the product is used: this is what an analyst would write.
+YOUTH_LOW YOUTH_HIGH MIN_CELL [results|compare]`` reads the Kobo CSV exports the rounds were
+imported from, computes the contract's results table of ROUND (``results``, the default)
+or the compare table (ROUND against BASE, both read), writes OUT_DIR/<engine>_results.csv
+or <engine>_compare.csv and prints one JSON object: the seconds (read + compute + write)
+its CPU seconds (user + system, all of DuckDB's threads included) and the process's peak
+RSS (one table per process, so each peak is its own). No code of the product is used: this is what an analyst would write.
 
 Both engines first count ratings per (commune, profile, question, level), then add those
 counts up per breakdown group, for every commune and for the whole round (``all``).
@@ -217,18 +218,19 @@ def main() -> None:
     engine, base_path, path, out = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
     threshold, youth = int(sys.argv[5]), (int(sys.argv[6]), int(sys.argv[7]))
     min_cell = int(sys.argv[8])
+    what = sys.argv[9] if len(sys.argv) > 9 else "results"
     counts = pandas_counts if engine == "pandas" else duckdb_counts
-    started = time.perf_counter()
+    started, usage = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     later = finish(counts(path, youth), "NAT", threshold, min_cell)
-    later.to_csv(out / f"{engine}_results.csv", index=False)
-    results_s = time.perf_counter() - started
-    started = time.perf_counter()
-    base = finish(counts(base_path, youth), "NATBASE", threshold, min_cell)
-    later = finish(counts(path, youth), "NAT", threshold, min_cell)
-    compare(base, later, "NATBASE").to_csv(out / f"{engine}_compare.csv", index=False)
-    compare_s = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"results_s": results_s, "compare_s": compare_s, "peak_mb": peak_kb / 1024}))
+    if what == "results":
+        later.to_csv(out / f"{engine}_results.csv", index=False)
+    else:
+        base = finish(counts(base_path, youth), "NATBASE", threshold, min_cell)
+        compare(base, later, "NATBASE").to_csv(out / f"{engine}_compare.csv", index=False)
+    seconds = time.perf_counter() - started
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = now.ru_utime + now.ru_stime - usage.ru_utime - usage.ru_stime
+    print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_mb": now.ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

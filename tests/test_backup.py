@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from scorecard.accounts.models import Organisation, Role
 from scorecard.audit.log import record
@@ -115,3 +115,57 @@ def test_it_runs_from_the_command_line(world, capsys):
     assert not Organisation.objects.filter(code="late").exists()
     with pytest.raises(CommandError, match="not a scorecard backup"):
         call_command("restore", str(world / "missing.tar.gz"), "--yes")
+
+
+def test_it_counts_what_it_dumped_while_others_write(world, monkeypatch):
+    """A row written by another connection during the dump is in neither the archive nor
+    its manifest, so the archive restores and checks out."""
+    from scorecard import backup as backup_module
+
+    written: list[bool] = []
+
+    def write_elsewhere() -> None:
+        if written:  # once, during the backup (restore runs the same functions)
+            return
+        written.append(True)
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:  # e.g. the rate limiter's shared cache
+                cursor.execute(
+                    "INSERT INTO scorecard_cache (cache_key, value, expires) VALUES (%s, %s, %s)",
+                    ["mid-backup", "1", "2099-01-01 00:00:00+00:00"],
+                )
+            if not other.get_autocommit():
+                other.commit()
+        finally:
+            other.close()
+
+    if connection.vendor == "postgresql":
+        real_run = backup_module._run
+
+        def run(command, env):
+            write_elsewhere()  # after the snapshot, before pg_dump reads
+            real_run(command, env)
+
+        monkeypatch.setattr(backup_module, "_run", run)
+    else:
+        real_counts = backup_module._counts
+
+        def counts(cursor, tables):
+            write_elsewhere()  # after the copy, before its rows are counted
+            return real_counts(cursor, tables)
+
+        monkeypatch.setattr(backup_module, "_counts", counts)
+    out = world / "live.tar.gz"
+    backup(out)
+    assert cached("mid-backup")  # it was written
+    manifest = read_manifest(out)
+    restore(out)
+    assert not cached("mid-backup")  # not in the archive
+    assert manifest["tables"] == row_counts()
+
+
+def cached(key: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM scorecard_cache WHERE cache_key = %s", [key])
+        return bool(cursor.fetchone()[0])

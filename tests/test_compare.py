@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from scorecard.scorecards.compare import COMPARE_COLUMNS, compare_rounds, newcombe
+from scorecard.scorecards.compare import COMPARE_COLUMNS, compare_rounds, compare_table, newcombe
 from scorecard.scorecards.importing import import_export
-from scorecard.scorecards.results import round_results
+from scorecard.scorecards.results import round_results, to_csv
 from scorecard.stats import compare_proportions
 from tests.factories_scorecards import make_export, make_round
 
@@ -192,3 +192,29 @@ def test_it_states_the_seed_figures_for_the_demo_rounds():
         round(change["diff_ci_high"], 4),
     ) == (0.1999, 0.1587, 0.2402)
     assert round(change["z"], 3) == 9.408
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_columnar_csv_is_the_csv_of_the_rows(two_rounds, public):
+    base, later = two_rounds
+    table = compare_table(base, later, public=public)
+    expected = to_csv(compare_rounds(base, later, public=public), COMPARE_COLUMNS)
+    assert table.to_csv() == expected
+    assert "".join(table.csv_parts(chunk=5)) == expected
+
+
+def test_rounds_without_intervals_compare_without_them(db, tmp_path):
+    base, later = make_round(mode="community", year=2018), make_round(mode="community")
+    import_export("test", base, make_export(base, tmp_path / "a.csv", rows=40, seed=1))
+    import_export("test", later, make_export(later, tmp_path / "b.csv", rows=40, seed=2))
+    rows = compare_rounds(base, later)
+    assert rows and all(r["diff"] is not None for r in rows)
+    assert all(r[c] is None for r in rows for c in ("diff_ci_low", "diff_ci_high", "z", "p_value"))
+    assert compare_table(base, later).to_csv() == to_csv(rows, COMPARE_COLUMNS)
+
+
+def test_rounds_with_no_cell_in_common_give_no_rows(db, tmp_path):
+    base, later = make_round(year=2018), make_round()
+    import_export("test", later, make_export(later, tmp_path / "b.csv", rows=20))
+    assert compare_rounds(base, later) == []
+    assert compare_table(base, later).to_csv() == ",".join(COMPARE_COLUMNS) + "\r\n"

@@ -51,3 +51,15 @@ def test_it_lets_every_demo_role_log_in_and_open_the_programme(demo, username):
 def test_it_can_be_loaded_twice(demo):
     list(load_demo())
     assert Programme.objects.filter(code=PROGRAMME_CODE).count() == 1
+
+
+def test_it_has_one_self_assessment_the_meetings_demos_beside_the_2019_survey(demo):
+    from scorecard.meetings.models import Meeting
+    from scorecard.scorecards.gap import provider_round
+    from scorecard.scorecards.models import Round
+
+    [providers] = Round.objects.filter(mode=Round.Mode.SELF_ASSESSMENT)
+    assert providers.code == "SA2019" and providers.programme_id is not None
+    assert Meeting.objects.get(round=providers).status == "completed"  # the meetings demo's
+    assert provider_round(Round.objects.get(code="R2019")) == providers
+    assert providers.responses.count() == 6

@@ -182,7 +182,7 @@ def test_it_fails_an_enumerator_below_the_threshold(settings):
         make_response(round_, enumerator_code="E1", needs=needs)
     assert not round_quality(round_, RULES).enumerators[0].succeeded  # 60%
     settings.SCORECARD = {**settings.SCORECARD, "QUALITY": {"success_threshold": 0.6}}
-    assert success_summary(round_).enumerators[0].succeeded
+    assert round_quality(round_).enumerators[0].succeeded
 
 
 @pytest.mark.django_db
@@ -198,10 +198,59 @@ def test_it_counts_trained_succeeded_and_women_from_the_training():
     summary = success_summary(round_)
     assert (summary.trained, summary.succeeded, summary.succeeded_female) == (3, 2, 1)
     assert summary.succeeded_female_share == 0.5
-    rows = {e.code: e for e in summary.enumerators}
+    assert summary.ids == ("E1", "E2") and summary.interviews == 2
+    table = round_quality(round_)
+    assert (table.trained, table.succeeded, table.succeeded_female) == (3, 2, 1)
+    rows = {e.code: e for e in table.enumerators}
     assert rows["E3"].interviews == 0 and not rows["E3"].succeeded
     assert not rows["E4"].trained and rows["E4"].succeeded
-    assert [e.code for e in summary.enumerators][-1] == "E4"  # the untrained come last
+    assert [e.code for e in table.enumerators][-1] == "E4"  # the untrained come last
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold", [0.5, 0.6, 0.8, 1.0])
+def test_it_decides_success_the_same_way_in_the_table_and_the_light_count(settings, threshold):
+    from scorecard.logframe.catalogue import compute
+
+    settings.SCORECARD = {**settings.SCORECARD, "QUALITY": {"success_threshold": threshold}}
+    programme = make_programme()
+    round_ = make_round(programme=programme.code)
+    for k, sex in enumerate(["female", "male", "female", "male", "female"]):
+        make_trainee(programme, f"E{k}", sex=sex)
+        for j in range(5):  # E0 has 0 of 5 concrete needs, E1 1 of 5, ... E4 4 of 5
+            needs = {"health_centre": "Need medicine" if j < k else "none"}
+            make_response(round_, enumerator_code=f"E{k}", needs=needs)
+    make_response(round_, enumerator_code="E9")  # not trained: in neither count
+    table = round_quality(round_)
+    light = success_summary(round_)
+    value = compute(
+        programme, "enumerator_success_share", {"round": round_.code, "training": "YE-1"}
+    )
+    ok = tuple(sorted(e.code for e in table.enumerators if e.trained and e.succeeded))
+    assert light.ids == ok == value.ids
+    assert (table.succeeded, table.succeeded_female) == (light.succeeded, light.succeeded_female)
+    assert (value.numerator, value.female) == (light.succeeded, light.succeeded_female)
+    assert len(ok) == sum(k >= threshold * 5 for k in range(1, 5))
+    assert value.split("interviews") == light.interviews == 25
+
+
+@pytest.mark.django_db
+def test_it_lets_the_indicator_set_its_own_threshold_and_refuses_a_bad_one():
+    from scorecard.logframe.catalogue import ParameterError, compute
+
+    programme = make_programme()
+    round_ = make_round(programme=programme.code)
+    make_trainee(programme, "E1")
+    for j in range(5):
+        make_response(round_, enumerator_code="E1", needs={"school": "Repair" if j < 3 else ""})
+    params = {"round": round_.code, "training": "YE-1"}
+    assert compute(programme, "enumerator_success_share", params).numerator == 0  # 60% < 80%
+    assert (
+        compute(programme, "enumerator_success_share", {**params, "min_share": 0.6}).numerator == 1
+    )
+    for bad in ("most", 1.5, -0.1):
+        with pytest.raises(ParameterError, match="min_share must be a number from 0 to 1"):
+            compute(programme, "enumerator_success_share", {**params, "min_share": bad})
 
 
 @pytest.mark.django_db
@@ -222,6 +271,26 @@ def test_it_quotes_a_formula_like_enumerator_id_in_the_csv():
     assert ",'=HYPERLINK(1)," in text
 
 
+@pytest.mark.django_db
+def test_it_writes_the_quality_table_through_the_shared_spreadsheet_rules():
+    from openpyxl import load_workbook
+
+    from scorecard.quality.exports import to_xlsx
+
+    round_ = make_round()
+    make_response(round_, enumerator_code="@E1", started=None)
+    summary = round_quality(round_)
+    text = to_csv(summary, bom=False)
+    assert not text.startswith("\ufeff") and text.endswith("\r\n")
+    row = text.splitlines()[1].split(",")
+    assert row[1:5] == ["'@E1", "", "false", "1"] and row[7:9] == ["true", ""]
+    assert to_csv(summary) == "\ufeff" + text
+    sheet = load_workbook(io.BytesIO(to_xlsx(summary))).worksheets[0]
+    assert sheet.title == f"quality {round_.code}"[:31]
+    values = [c.value for c in next(sheet.iter_rows(min_row=2))]
+    assert values[1] == "'@E1" and values[3] is False and values[7] is True
+
+
 # --- the demo ---------------------------------------------------------------------------
 
 
@@ -231,12 +300,18 @@ def test_it_computes_the_seeds_figures_from_the_demos_raw_interviews():
 
     list(load_demo())
     for code, interviews in (("R2019", 1211), ("R2018", 1019)):
-        summary = success_summary(Round.objects.get(code=code))
+        round_ = Round.objects.get(code=code)
+        summary = success_summary(round_)
         assert (summary.trained, summary.succeeded, summary.succeeded_female) == (47, 43, 29)
         assert summary.succeeded_female_share is not None
         assert round(summary.succeeded_female_share * 100, 2) == 67.44
         assert summary.interviews == interviews
-        assert all(e.trained for e in summary.enumerators)
+        table = round_quality(round_)
+        assert (table.trained, table.succeeded, table.succeeded_female) == (47, 43, 29)
+        assert table.interviews == interviews
+        assert all(e.trained for e in table.enumerators)
+        ok = tuple(sorted(e.code for e in table.enumerators if e.succeeded))
+        assert summary.ids == ok  # the table and the light count name the same people
 
     out = io.StringIO()
     call_command("quality", "R2019", "--format", "json", stdout=out)

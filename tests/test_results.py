@@ -14,10 +14,19 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from scorecard.scorecards.importing import import_export
-from scorecard.scorecards.models import Response, Round
-from scorecard.scorecards.results import COLUMNS, NUMERIC, _medians, round_results
+from scorecard.scorecards.models import RatingCount, Response, Round
+from scorecard.scorecards.results import (
+    COLUMNS,
+    NUMERIC,
+    Table,
+    Text,
+    _medians,
+    results_table,
+    round_results,
+    to_csv,
+)
 from scorecard.stats import median_from_counts
-from tests.factories_scorecards import make_export, make_round
+from tests.factories_scorecards import COMMUNES, make_export, make_round
 
 pytestmark = pytest.mark.django_db
 Z = 1.959963984540054  # 97.5% point of the normal distribution
@@ -129,7 +138,7 @@ def test_the_bulk_median_equals_stats_median_from_counts():
     rng = np.random.default_rng(3)
     counts = rng.integers(0, 4, size=(3000, 5))
     counts = counts[counts.sum(axis=1) > 0]
-    assert _medians(counts) == [median_from_counts(c.tolist()) for c in counts]
+    assert _medians(counts).tolist() == [median_from_counts(c.tolist()) for c in counts]
 
 
 def test_community_rounds_have_no_interval(tmp_path):
@@ -175,3 +184,65 @@ def test_the_cli_writes_the_contract_csv_and_json(survey, tmp_path):
 def test_the_cli_refuses_an_unknown_round():
     with pytest.raises(CommandError, match="unknown round 'NOPE'"):
         call_command("results", "NOPE")
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_columnar_csv_is_the_csv_of_the_rows(survey, settings, public):
+    settings.SCORECARD = {**settings.SCORECARD, "MIN_CELL_SIZE": 30}
+    table = results_table(survey, public=public)
+    expected = to_csv(round_results(survey, public=public), COLUMNS)
+    assert table.to_csv() == expected
+    assert "".join(table.csv_parts(chunk=7)) == expected  # chunks join up seamlessly
+    assert table.to_csv(bom=True) == "\ufeff" + expected
+
+
+def test_the_columnar_csv_of_a_round_without_intervals(tmp_path):
+    round_ = make_round(mode="community")
+    import_export("test", round_, make_export(round_, tmp_path / "k.csv", rows=40))
+    table = results_table(round_)
+    assert table.to_csv() == to_csv(round_results(round_), COLUMNS)
+    assert ",,false\r\n" in table.to_csv() or ",,true\r\n" in table.to_csv()
+
+
+def test_a_table_quotes_text_as_the_csv_module_does():
+    codes = np.array([0, 1, 2])
+    table = Table(
+        ["label", "x"],
+        {"label": Text(["a,b", 'say "hi"', "plain"], codes), "x": np.array([1.5, np.nan, 2.0])},
+    )
+    rows = [
+        {"label": "a,b", "x": 1.5},
+        {"label": 'say "hi"', "x": None},
+        {"label": "plain", "x": 2.0},
+    ]
+    assert table.rows() == rows
+    assert table.to_csv() == to_csv(rows, ["label", "x"])
+
+
+def test_a_table_refuses_columns_of_different_lengths():
+    with pytest.raises(ValueError, match="different lengths"):
+        Table(["a", "b"], {"a": np.array([1, 2]), "b": np.array([1])})
+
+
+def test_a_missing_group_leaves_the_cell_out_of_that_breakdown_only(db):
+    round_ = make_round()
+    commune = COMMUNES[0]
+    cell = {"round": round_, "commune_id": commune, "facility": "all", "youth": "youth"}
+    RatingCount.objects.create(**cell, question="overall", sex="", minority="no", n_4=3)
+    RatingCount.objects.create(**cell, question="retired", sex="male", n_1=2)  # not asked now
+    rows = round_results(round_)
+    assert {(r["commune"], r["breakdown"], r["group"]): r["n"] for r in rows} == {
+        (place, breakdown, group): 3
+        for place in ("all", commune)
+        for breakdown, group in (("all", "all"), ("youth", "youth"), ("minority", "no"))
+    }
+    assert {r["indicator"] for r in rows} == {"overall"}
+
+
+def test_the_cli_writes_the_same_csv_to_standard_output(survey, tmp_path):
+    out = tmp_path / "r.csv"
+    call_command("results", survey.code, "--public", "--out", str(out))
+    buffer = io.StringIO()
+    call_command("results", survey.code, "--public", stdout=buffer)
+    assert buffer.getvalue() == out.read_bytes().decode("utf-8")
+    assert buffer.getvalue() == to_csv(round_results(survey, public=True), COLUMNS)

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from scorecard.accounts.models import Role
 from scorecard.scorecards.importing import import_export
-from scorecard.scorecards.results import COLUMNS, round_results
+from scorecard.scorecards.results import COLUMNS, round_results, to_csv
+from scorecard.scorecards.results_views import communes_with_results
 from tests.factories_scorecards import make_export, make_round
 from tests.helpers import make_organisation, make_user
 
@@ -71,3 +72,16 @@ def test_downloads_are_a_bom_csv_and_an_xlsx(world):
     assert [c.value for c in next(sheet.iter_rows(max_row=1))] == COLUMNS
     assert sheet.max_row == len(round_results(round_)) + 1
     assert client.get(f"/rounds/{round_.code}/results.txt").status_code == 404
+
+
+def test_the_commune_list_holds_the_communes_with_results(world):
+    round_ = world["round"]
+    with_results = sorted({r["commune"] for r in round_results(round_)} - {"all"})
+    assert communes_with_results(round_) == with_results
+    assert communes_with_results(make_round(year=2020, organisation=world["org"])) == []
+
+
+def test_the_csv_download_is_the_csv_of_the_rows(world):
+    round_ = world["round"]
+    body = client_for(world["me"]).get(f"/rounds/{round_.code}/results.csv").content
+    assert body.decode("utf-8") == to_csv(round_results(round_), COLUMNS, bom=True)

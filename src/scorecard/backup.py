@@ -5,7 +5,9 @@ the database (``database.sqlite3`` made with SQLite's online backup API, which i
 the server writes; or ``database.dump``, PostgreSQL's custom format from ``pg_dump``) and
 ``media/`` (evidence files and other uploads). A restore goes back to the same engine: it
 replaces the database as a whole, then the media folder, and checks the row counts against
-the manifest so a truncated archive cannot pass for a good one.
+the manifest so a truncated archive cannot pass for a good one. The counts are those of
+the dumped data itself (the SQLite copy; PostgreSQL's exported snapshot, which pg_dump
+reads), so writes during a live backup cannot make a good archive look damaged.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 MANIFEST = "manifest.json"
 SQLITE_NAME = "database.sqlite3"
@@ -58,11 +60,15 @@ def engine_name() -> str:
 
 def row_counts() -> dict[str, int]:
     """Rows per table of the current database (every table, Django's own included)."""
-    counts = {}
     with connection.cursor() as cursor:
-        for table in sorted(connection.introspection.table_names(cursor)):
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            counts[table] = int(cursor.fetchone()[0])
+        return _counts(cursor, connection.introspection.table_names(cursor))
+
+
+def _counts(cursor: Any, tables: list[str]) -> dict[str, int]:
+    counts = {}
+    for table in sorted(tables):
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        counts[table] = int(cursor.fetchone()[0])
     return counts
 
 
@@ -93,20 +99,37 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:2000]}")
 
 
-def _dump_database(engine: str, workdir: Path) -> Path:
+def _dump_database(engine: str, workdir: Path) -> tuple[Path, dict[str, int]]:
+    """The database file and the row counts of exactly what it holds."""
     if engine == "sqlite":
         target = workdir / SQLITE_NAME
         connection.ensure_connection()
         source = connection.connection
         with sqlite3.connect(target) as copy:
             source.backup(copy)
+            lite = copy.cursor()
+            # the tables Django's introspection lists (all but sqlite_sequence)
+            lite.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'sqlite_sequence'"
+            )
+            counts = _counts(lite, [row[0] for row in lite.fetchall()])
         copy.close()
-        return target
+        return target, counts
     target = workdir / PG_NAME
     env, args = _pg_env_args()
     name = str(connection.settings_dict["NAME"])
-    _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args, name], env)
-    return target
+    with transaction.atomic(), connection.cursor() as pg:
+        # one snapshot for the counts and pg_dump: the transaction exporting it stays open
+        pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        pg.execute("SELECT pg_export_snapshot()")
+        snapshot = pg.fetchone()[0]
+        counts = _counts(pg, connection.introspection.table_names(pg))
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}"]
+            + ["--file", str(target), *args, name],
+            env,
+        )
+    return target, counts
 
 
 def backup(out: Path | None = None) -> BackupReport:
@@ -114,18 +137,17 @@ def backup(out: Path | None = None) -> BackupReport:
     engine = engine_name()
     out = Path(out or default_name()).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    counts = row_counts()
     media = Path(settings.MEDIA_ROOT)
     media_files = [p for p in media.rglob("*") if p.is_file()] if media.is_dir() else []
-    manifest = {
-        "format": 1,
-        "engine": engine,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "tables": counts,
-        "media_files": len(media_files),
-    }
     with tempfile.TemporaryDirectory(prefix="scorecard-backup-") as tmp:
-        database = _dump_database(engine, Path(tmp))
+        database, counts = _dump_database(engine, Path(tmp))
+        manifest = {
+            "format": 1,
+            "engine": engine,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "tables": counts,
+            "media_files": len(media_files),
+        }
         partial = out.with_name(out.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             data = json.dumps(manifest, indent=2).encode()

@@ -36,6 +36,7 @@ VERBS: dict[str, str] = {
     "restore": "replace the database and uploaded files with a backup archive",
     "apitoken": "issue, list or revoke REST API tokens (a token acts as its user)",
     "participant": "export or erase one participant's personal data on their request",
+    "telegram": "the Telegram bot: answer /start and /stop (poll), or set its webhook",
 }
 
 

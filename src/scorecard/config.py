@@ -76,7 +76,10 @@ def env_database(name: str, default_path: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        config["CONN_MAX_AGE"] = 0
+        # Kept open between requests, as for PostgreSQL: opening one costs Django's setup
+        # of the connection (its SQL functions, the PRAGMAs above), which was half of a
+        # cached public page's time under load (docs/performance.md, "Load").
+        config["CONN_MAX_AGE"] = 60
     elif not config.get("NAME"):
         raise ConfigError(f"{name}={raw!r} names no database")
     return config

@@ -149,13 +149,21 @@ TASKS = {
     }
 }
 
+# One cache shared by every gunicorn worker, the task worker and (on PostgreSQL) every app
+# server: API rate limits and the subscription limit count in it, so a per-process memory
+# cache would let each worker count alone. Redis when REDIS_URL is set; else a table in
+# the database (created by the migration api/0002 and by `serve`).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
     if env_str("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "scorecard_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -86,17 +87,27 @@ def throttle(request: HttpRequest, token: ApiToken | None) -> None:
     who = f"t{token.pk}" if token else f"a{request.META.get('REMOTE_ADDR', '')}"
     window = int(time.time() // 60)
     key = f"api-rate:{who}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        calls = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        calls = 1
+    calls = count_call(key)
     if calls > limit:
         retry = str(60 - int(time.time()) % 60)
         raise ApiError(
             429, f"more than {limit} calls a minute; try again later", {"Retry-After": retry}
         )
+
+
+def count_call(key: str, timeout: int = 120) -> int:
+    """This call's number in its window, counted in the shared cache (settings.CACHES), so
+    every gunicorn worker and every server adds to one count. The first call of a window
+    creates the key. The database cache's increment is a read then a write: on SQLite the
+    transaction makes them one step (the write lock is taken at BEGIN); on PostgreSQL two
+    calls at the same instant may count once, so a cluster should set REDIS_URL (INCR)."""
+    with transaction.atomic():
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window's first call, or the key expired
+            if cache.add(key, 1, timeout=timeout):
+                return 1
+            return cache.incr(key)
 
 
 def endpoint(

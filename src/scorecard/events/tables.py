@@ -1,5 +1,8 @@
 """Reading bulk files (CSV or XLSX with a header row) and checking their cells.
 
+The file is read by ``scorecard.tables`` (shared with the plans importer); here its
+problems get this importer's words and the rows become ``Table`` rows.
+
 Every check is a pure function of a cell's text that returns the clean value or raises
 ``CellError`` with the reason; the import modules turn those into row errors naming the
 row, column and value. Nothing here is ever evaluated: a cell that looks like a
@@ -9,18 +12,17 @@ digits, dots, dashes and underscores.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-MAX_ROWS = 100_000
+from scorecard import tables
+from scorecard.tables import MAX_ROWS
+
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 YES = {"yes", "y", "1", "true", "បាទ", "ចាស", "មាន"}
@@ -85,38 +87,20 @@ class Table:
             )
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _table(raw: Iterable[Sequence[Any]]) -> Table:
-    it = iter(raw)
-    header = next(it, None)
-    if header is None or not any(_text(c) for c in header):
-        raise TableError("the file is empty: it needs a header row")
-    columns = tuple(_text(c).lstrip("\ufeff").strip().lower() for c in header)
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in enumerate(it, start=2):
-        texts = [_text(c) for c in cells]
-        if not any(texts):
-            continue  # blank lines are not rows
-        if len(rows) >= MAX_ROWS:
-            raise TableError(f"more than {MAX_ROWS:,} rows: split the file")
-        padded = texts + [""] * (len(columns) - len(texts))
-        rows.append((number, dict(zip(columns, padded, strict=False))))
-    return Table(columns, tuple(rows))
+# How this importer words a file it cannot read (``scorecard.tables`` reads it).
+MESSAGES = {
+    "encoding": "the file is not UTF-8 text (save the CSV as UTF-8)",
+    "csv": "the CSV cannot be read: {detail}",
+    "xlsx": "the XLSX cannot be read: {detail}",
+    "empty": "the file is empty: it needs a header row",
+    "too_many": f"more than {MAX_ROWS:,} rows: split the file",
+}
 
 
 def read_table(source: str | Path | IO[bytes], name: str = "") -> Table:
-    """A CSV (`,` or `;`, UTF-8 with or without BOM) or the first sheet of an XLSX."""
+    """A CSV (`,` or `;`, UTF-8 with or without BOM) or the first sheet of an XLSX.
+
+    Formulas come as their text, so the cell checks refuse them where text is expected."""
     if isinstance(source, str | Path):
         name = name or str(source)
         try:
@@ -125,33 +109,14 @@ def read_table(source: str | Path | IO[bytes], name: str = "") -> Table:
             raise TableError(f"cannot read {source}: {exc.strerror}") from None
     else:
         data = source.read()
-    if data[:4] == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
-        return _xlsx(data)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TableError("the file is not UTF-8 text (save the CSV as UTF-8)") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise TableError(f"the CSV cannot be read: {exc}") from None
-
-
-def _xlsx(data: bytes) -> Table:
-    import openpyxl
-
-    try:
-        # Formulas are read as their text (never evaluated) so they are refused as values.
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError(f"the XLSX cannot be read: {exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        return _table(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
+        raw = tables.read_raw(data, name)
+    except tables.Unreadable as exc:
+        raise TableError(MESSAGES[exc.kind].format(detail=exc.detail)) from None
+    if not any(raw.header):
+        raise TableError(MESSAGES["empty"])
+    rows = tuple((r.number, dict(zip(raw.header, r.cells, strict=True))) for r in raw.rows)
+    return Table(raw.header, rows)
 
 
 # Cell checks -----------------------------------------------------------------------------

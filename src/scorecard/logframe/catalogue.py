@@ -225,20 +225,21 @@ def participants_count(programme: Programme, event_type: str, event: str) -> Val
     "enumerator_success_share",
     "percent",
     {"round": "round code", "training": "training event code", "min_share": "0..1"},
-    min_share=0.8,
+    min_share=None,
 )
 def enumerator_success_share(
-    programme: Programme, round: str, training: str, min_share: float
+    programme: Programme, round: str, training: str, min_share: float | str | None
 ) -> Value:
     """Youth trainees of the training whose accepted interviews in the round record a
-    concrete need in at least ``min_share`` of them, over the youth trainees of the
-    training (a trainee with no interview has not succeeded). The per-enumerator check
-    is the quality module's (``scorecard.quality.checks``)."""
-    from collections import Counter
+    concrete need in at least ``min_share`` of them (default: the quality checks'
+    success threshold, 0.8), over the youth trainees of the training (a trainee with no
+    interview has not succeeded). The decision is the quality module's
+    (``scorecard.quality.checks.success_counts``)."""
+    from dataclasses import replace
 
     from scorecard.events.models import Attendance, ParticipantRole
-    from scorecard.quality.rules import QualityRules, has_concrete_need
-    from scorecard.scorecards.models import Response
+    from scorecard.quality.checks import success_counts
+    from scorecard.quality.rules import QualityRules
 
     round_ = _round(programme, round)
     trained = dict(
@@ -250,34 +251,35 @@ def enumerator_success_share(
     )
     if not trained:
         raise ParameterError(f"no youth trainees in event {training!r}")
-    # Only the concrete-need rule of the quality checks is needed here, not the whole
-    # per-enumerator table (duplicates, durations), which costs ~100 times more.
     rules = QualityRules.from_settings()
-    interviews: Counter[str] = Counter()
-    concrete: Counter[str] = Counter()
-    rows = Response.objects.filter(round=round_, enumerator_code__in=list(trained))
-    for code, needs in rows.values_list("enumerator_code", "needs").iterator(chunk_size=5000):
-        interviews[code] += 1
-        concrete[code] += has_concrete_need(needs, rules)
-    ok = sorted(
-        c for c in trained if interviews[c] and concrete[c] >= float(min_share) * interviews[c]
-    )
-    female = sum(1 for code in ok if trained[code] == "female")
+    if min_share is not None:
+        rules = replace(rules, success_threshold=_fraction("min_share", min_share))
+    counts = success_counts(round_, trained, rules)
     return Value(
         computation="enumerator_success_share",
         unit="percent",
-        value=_share(len(ok), len(trained)),
-        numerator=len(ok),
-        denominator=len(trained),
-        female=female,
-        denominator_female=sum(1 for s in trained.values() if s == "female"),
-        splits=(("youth", len(ok)), ("interviews", sum(interviews.values()))),
+        value=_share(counts.succeeded, counts.trained),
+        numerator=counts.succeeded,
+        denominator=counts.trained,
+        female=counts.succeeded_female,
+        denominator_female=counts.trained_female,
+        splits=(("youth", counts.succeeded), ("interviews", counts.interviews)),
         links=(
             *_event_links(programme, [training]),
             Link(round, reverse("round", args=[round])),
         ),
-        ids=tuple(ok),
+        ids=counts.ids,
     )
+
+
+def _fraction(name: str, value: float | str) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise ParameterError(f"{name} must be a number from 0 to 1, not {value!r}")
+    return share
 
 
 def _satisfied(round_: Any, indicator: str) -> dict[str, tuple[int, int]]:

@@ -27,19 +27,23 @@ def _setting(name: str, default: str = "") -> str:
 
 
 def send_telegram(chat_id: str, text: str) -> None:
+    telegram_call("sendMessage", {"chat_id": chat_id, "text": text}, timeout=10)
+
+
+def telegram_call(method: str, body: dict[str, Any], timeout: float = 10) -> Any:
+    """One Bot API method; its ``result``. Raises SendError, never naming the token."""
     token = _setting("SCORECARD_TELEGRAM_TOKEN")
     if not token:
         raise SendError("no Telegram bot token (SCORECARD_TELEGRAM_TOKEN)")
     base = _setting("SCORECARD_TELEGRAM_API", "https://api.telegram.org").rstrip("/")
-    body = json.dumps({"chat_id": chat_id, "text": text}).encode()
     request = urllib.request.Request(  # noqa: S310 - the base URL is the operator's setting
-        f"{base}/bot{token}/sendMessage",
-        data=body,
+        f"{base}/bot{token}/{method}",
+        data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             answer: dict[str, Any] = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")[:300]
@@ -47,7 +51,8 @@ def send_telegram(chat_id: str, text: str) -> None:
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         raise SendError(f"Telegram could not be reached: {type(exc).__name__}") from None
     if not answer.get("ok"):
-        raise SendError(f"Telegram refused the message: {answer.get('description', '')}")
+        raise SendError(f"Telegram refused {method}: {answer.get('description', '')}")
+    return answer.get("result")
 
 
 def send_email(address: str, subject: str, text: str) -> None:

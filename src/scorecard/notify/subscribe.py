@@ -9,12 +9,12 @@ stops it. The links hold the subscription's id only, never the address.
 from __future__ import annotations
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from scorecard.api.auth import count_call
 from scorecard.notify.channels import SendError, send_email, send_telegram
 from scorecard.notify.messages import page_url
 from scorecard.notify.models import Channel, Subscription
@@ -54,9 +54,8 @@ def read_link(token: str) -> tuple[Subscription, str] | None:
 
 
 def over_limit(address: str) -> bool:
-    key = f"notify:subscribe:{address}"
-    cache.add(key, 0, 3600)
-    return cache.incr(key) > LIMIT_PER_HOUR
+    # Counted in the shared cache, so every server process adds to one count.
+    return count_call(f"notify:subscribe:{address}", timeout=3600) > LIMIT_PER_HOUR
 
 
 def request_subscription(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
-from scorecard.notify import subscribe
+from scorecard.notify import subscribe, telegram
 from scorecard.notify.messages import ACTION_IMPLEMENTED, PLAN_PUBLISHED, ROUND_PUBLISHED
 from scorecard.notify.models import Channel
 from scorecard.places.models import Commune
@@ -51,7 +55,8 @@ class SubscribeForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("channel") and not self.errors and not self.address():
+        by_link = data.get("channel") == Channel.TELEGRAM and bool(telegram.bot_name())
+        if data.get("channel") and not self.errors and not self.address() and not by_link:
             field = "email" if data["channel"] == Channel.EMAIL else "chat_id"
             self.add_error(field, _("Give an address for the way you chose."))
         return data
@@ -66,10 +71,16 @@ def commune_subscribe(request: HttpRequest, code: str) -> HttpResponse:
         if subscribe.over_limit(request.META.get("REMOTE_ADDR", "")):
             return render(request, "public/subscribe.html", {"commune": commune}, status=429)
         data = form.cleaned_data
+        if data["channel"] == Channel.TELEGRAM and not form.address():
+            # No chat id yet: the bot link carries the request; /start confirms it.
+            link = telegram.start_link(commune, data["language"], data["events"])
+            return render(
+                request, "public/subscribe.html", {"commune": commune, "start_link": link}
+            )
         sent = subscribe.request_subscription(
             commune, data["channel"], form.address(), data["language"], data["events"]
         )
-    context = {"commune": commune, "form": form, "sent": sent}
+    context = {"commune": commune, "form": form, "sent": sent, "telegram_bot": telegram.bot_name()}
     return render(request, "public/subscribe.html", context)
 
 
@@ -86,3 +97,23 @@ def subscription_link(request: HttpRequest, token: str) -> HttpResponse:
         sub.save(update_fields=["active"])
     context = {"commune": sub.commune, "action": action, "done": done}
     return render(request, "public/subscription_link.html", context)
+
+
+@csrf_exempt
+def telegram_webhook(request: HttpRequest) -> HttpResponse:
+    """Updates pushed by Telegram (setWebhook with a secret_token); off unless configured."""
+    secret = telegram.webhook_secret()
+    if not secret:
+        raise Http404("the Telegram webhook is not configured")
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not constant_time_compare(given, secret):
+        return JsonResponse({"ok": False, "error": "wrong secret token"}, status=403)
+    try:
+        update = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"ok": False, "error": "the body is not valid JSON"}, status=400)
+    telegram.handle_update(update)
+    # 200 whatever the update was: any other answer makes Telegram send it again.
+    return JsonResponse({"ok": True})

@@ -24,16 +24,19 @@ from scorecard.plans.rules import Status
 from scorecard.programmes.models import Programme
 from scorecard.public.published import public_plans, public_rounds
 from scorecard.scorecards.compare import compare_rounds, previous_round
-from scorecard.scorecards.models import Round
+from scorecard.scorecards.models import Import, Round
 from scorecard.scorecards.results import min_cell, round_results
 
 T = TypeVar("T")
 CACHE_SECONDS = 600
 
 
-def stamp() -> int:
-    """Changes whenever anything is written (each write leaves an audit entry)."""
-    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+def stamp() -> str:
+    """Changes whenever anything is written: each write leaves an audit entry, and each
+    batch of answers an import record (a Kobo push adds one without an audit entry)."""
+    audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    imported = Import.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return f"{audit}.{imported}"
 
 
 def cached(name: str, build: Callable[[], T]) -> T:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
@@ -38,7 +41,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
         else:
-            response = view(request, *args, **kwargs)
+            kept = from_page_cache(request, etag)
+            if kept is None:
+                response = view(request, *args, **kwargs)
+                to_page_cache(request, etag, response)
+            else:
+                response = kept
         response["ETag"] = etag
         response["Cache-Control"] = f"private, max-age={MAX_AGE}"
         return response
@@ -46,11 +54,56 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+# The whole page is kept, so a busy commune page costs a cache read, not a render. Only
+# for a visitor with nothing of their own on it: no session (staff, pending messages) and
+# no messages cookie. The CSRF token of the language forms is the one thing that differs
+# per visitor: it is stored as a marker and each visitor gets their own in its place.
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+MARKER = "\x00csrf\x00"
+
+
+def shareable(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+    )
+
+
+def from_page_cache(request: HttpRequest, etag: str) -> HttpResponse | None:
+    if not shareable(request):
+        return None
+    kept = cache.get(f"portal:page:{etag}")
+    if kept is None:
+        return None
+    content_type, body = kept
+    return HttpResponse(body.replace(MARKER, get_token(request)), content_type=content_type)
+
+
+def to_page_cache(request: HttpRequest, etag: str, response: HttpResponse) -> None:
+    if not shareable(request):
+        return
+    if response.status_code != 200 or response.cookies or response.streaming:
+        return
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    text = response.content.decode()
+    tokens = set(TOKEN.findall(text))
+    if len(tokens) > 1:
+        return  # not one render's token: keep nothing rather than guess
+    for token in tokens:
+        text = text.replace(token, MARKER)
+    cache.set(f"portal:page:{etag}", (response["Content-Type"], text), portal.CACHE_SECONDS)
+
+
 @public_page
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Commune.objects.select_related("district__province"), code=code)
     data = portal.commune_page(place)
-    return render(request, "public/commune.html", {"commune": place, **data})
+    context = {"commune": place, "stamp": portal.stamp(), **data}
+    return render(request, "public/commune.html", context)
 
 
 @public_page

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("c/<str:code>/subscribe/", notify_views.commune_subscribe, name="public_subscribe"),
     path("subscription/<str:token>/", notify_views.subscription_link, name="subscription_link"),
+    path("telegram/webhook/", notify_views.telegram_webhook, name="telegram_webhook"),
     path("overview/", portal_views.overview, name="public_overview"),
     path("p/", portal_views.programme_list, name="public_programmes"),
     path("p/<slug:code>/", portal_views.programme, name="public_programme"),

@@ -1,9 +1,14 @@
 """Enumerator quality checks of a survey round, computed from its raw interviews.
 
 ``round_quality(round_)`` reads the round's responses once (only the columns the rules
-need, in chunks) and returns the per-enumerator table; ``success_summary(round_)`` adds
-who was trained: the youth trainees of the programme's youth-enumerator trainings
-(events app), matched on the enumerator id, as the demo's sign-in sheet does.
+need, in chunks) and returns the per-enumerator table, trained enumerators marked: the
+youth trainees of the programme's youth-enumerator trainings (events app), matched on the
+enumerator id, as the demo's sign-in sheet does.
+
+Who succeeded is decided in one place, ``_succeeded`` and ``_counts``: the table uses
+them, and so does ``success_counts(round_, trainees, rules)``, which reads only the
+trainees' needs (the results framework's indicator and ``success_summary`` call it), so
+the dashboard and the donor report cannot disagree.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from scorecard.quality.rules import (
@@ -143,6 +148,60 @@ class SuccessSummary:
         return self.succeeded_female / self.succeeded if self.succeeded else None
 
 
+@dataclass(frozen=True)
+class SuccessCounts:
+    """Who of the given trainees succeeded in a round (the light figure, no table)."""
+
+    trained: int  # trainees given, whether they interviewed or not
+    trained_female: int
+    succeeded: int  # of the trainees, those whose concrete-needs share reached the threshold
+    succeeded_female: int
+    interviews: int  # the trainees' interviews in the round
+    ids: tuple[str, ...]  # the trainees who succeeded, sorted
+
+    @property
+    def succeeded_share(self) -> float | None:
+        return self.succeeded / self.trained if self.trained else None
+
+    @property
+    def succeeded_female_share(self) -> float | None:
+        return self.succeeded_female / self.succeeded if self.succeeded else None
+
+
+def _succeeded(interviews: int, concrete: int, rules: QualityRules) -> bool:
+    """The success rule: interviews, and a concrete need in at least the threshold share."""
+    return bool(interviews) and concrete >= rules.success_threshold * interviews
+
+
+def _counts(
+    trainees: Mapping[str, str], done: Mapping[str, tuple[int, int]], rules: QualityRules
+) -> SuccessCounts:
+    """``done``: enumerator id -> (interviews, with a concrete need); ``trainees``: id -> sex."""
+    ok = sorted(c for c in trainees if _succeeded(*done.get(c, (0, 0)), rules))
+    return SuccessCounts(
+        trained=len(trainees),
+        trained_female=sum(1 for s in trainees.values() if s == "female"),
+        succeeded=len(ok),
+        succeeded_female=sum(1 for c in ok if trainees[c] == "female"),
+        interviews=sum(done.get(c, (0, 0))[0] for c in trainees),
+        ids=tuple(ok),
+    )
+
+
+def success_counts(
+    round_: Round, trainees: Mapping[str, str], rules: QualityRules
+) -> SuccessCounts:
+    """How many of ``trainees`` (id -> sex) succeeded in the round, reading only their
+    interviews' needs: ~100 times cheaper than the whole table (durations, duplicates)."""
+    interviews: Counter[str] = Counter()
+    concrete: Counter[str] = Counter()
+    rows = Response.objects.filter(round=round_, enumerator_code__in=list(trainees))
+    for code, needs in rows.values_list("enumerator_code", "needs").iterator(chunk_size=5000):
+        interviews[code] += 1
+        concrete[code] += has_concrete_need(needs, rules)
+    return _counts(trainees, {c: (n, concrete[c]) for c, n in interviews.items()}, rules)
+
+
 def _interviews(round_: Round) -> Iterator[dict]:
     rows = Response.objects.filter(round=round_).order_by("pk").values(*FIELDS)
     yield from rows.iterator(chunk_size=5000)
@@ -225,21 +284,21 @@ def round_quality(
         for code in sorted(set(per) | set(trained))
     ]
     table.sort(key=lambda e: (not e.trained, e.code))
-    ok = [e for e in table if e.trained and e.succeeded]
+    counts = _counts(trained, {e.code: (e.interviews, e.concrete) for e in table}, rules)
     return SuccessSummary(
         round_code=round_.code,
         rules=rules,
-        trained=len(trained),
-        succeeded=len(ok),
-        succeeded_female=sum(1 for e in ok if e.female),
+        trained=counts.trained,
+        succeeded=counts.succeeded,
+        succeeded_female=counts.succeeded_female,
         interviews=sum(e.interviews for e in table),
         enumerators=table,
     )
 
 
-def success_summary(round_: Round) -> SuccessSummary:
+def success_summary(round_: Round, rules: QualityRules | None = None) -> SuccessCounts:
     """How many trained youth enumerators succeeded in this round, and how many women."""
-    return round_quality(round_)
+    return success_counts(round_, trainees(round_), rules or QualityRules.from_settings())
 
 
 def _enumerator(
@@ -260,5 +319,5 @@ def _enumerator(
         duplicates=sum(c.duplicate for c in checks),
         missing_values=sum(c.missing for c in checks),
         with_missing=sum(c.missing > 0 for c in checks),
-        succeeded=bool(n) and concrete >= rules.success_threshold * n,
+        succeeded=_succeeded(n, concrete, rules),
     )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from scorecard.quality.checks import EnumeratorQuality, SuccessSummary
-from scorecard.scorecards.exports.rejects import safe_cell
+from scorecard.sheets import csv_bytes, xlsx_bytes
 
 COLUMNS = (
     "round",
@@ -56,36 +54,25 @@ def rows_of(summary: SuccessSummary) -> list[dict[str, Any]]:
     return [row_of(summary.round_code, e) for e in summary.enumerators]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> Any:
+    """How a value reads in the CSV; ``sheets`` then quotes what looks like a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return safe_cell(value)  # an id like "=1+1" stays text in a spreadsheet
+    return str(value)
 
 
 def to_csv(summary: SuccessSummary, bom: bool = True) -> str:
-    buffer = io.StringIO()
-    if bom:  # so that Excel reads Khmer right
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows_of(summary):
-        writer.writerow([_text(row[c]) for c in COLUMNS])
-    return buffer.getvalue()
+    """The table as CSV text; with ``bom`` (the download) Excel reads Khmer right."""
+    rows = ([_text(row[c]) for c in COLUMNS] for row in rows_of(summary))
+    text = csv_bytes(COLUMNS, rows).decode("utf-8")
+    return text if bom else text.removeprefix("\ufeff")
 
 
 def to_xlsx(summary: SuccessSummary) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"quality {summary.round_code}"[:31])
-    sheet.append(list(COLUMNS))
-    for row in rows_of(summary):
-        sheet.append([safe_cell(v) if isinstance(v, str) else v for v in (row[c] for c in COLUMNS)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = ([row[c] for c in COLUMNS] for row in rows_of(summary))
+    return xlsx_bytes(f"quality {summary.round_code}", COLUMNS, rows)
 
 
 def to_json(summary: SuccessSummary) -> str:

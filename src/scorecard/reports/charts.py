@@ -1,6 +1,8 @@
-"""Charts for reports: matplotlib SVG with every text drawn as paths.
+"""Charts for reports: SVG with every text drawn as paths.
 
-Paths need no font on the reader's machine and look the same in the browser and in
+The two survey charts (% satisfied with intervals, change since the baseline) are
+written by hand, their labels drawn with matplotlib's text-to-path; the distribution
+chart of meetings and self-assessments is a matplotlib figure. Paths need no font on the reader's machine and look the same in the browser and in
 WeasyPrint. Matplotlib 3.11 lays text out with libraqm (HarfBuzz), so Khmer clusters
 such as ស្ត្រី are shaped correctly (checked on rendered PNGs); labels still stay short
 (level names, round codes, row numbers): the indicator texts are in the HTML table next
@@ -80,6 +82,95 @@ def _percent_axis(ax: object) -> None:
     ax.set_axisbelow(True)  # type: ignore[attr-defined]
 
 
+# --- Hand-written SVG for the survey charts ------------------------------------------------
+# The same look as matplotlib's, at a fraction of the cost: matplotlib took about a third
+# of a report's time to draw these (ticks, transforms, clip paths), and WeasyPrint another
+# third to draw its verbose SVG. Labels are still paths, from matplotlib's own text-to-path
+# (the same font, fallback and shaping), cached per label.
+
+_PT = 72.0  # SVG user units are points, as matplotlib writes them
+_TEXT_PATH: dict[tuple[str, float], tuple[str, float, float]] = {}
+_SEGMENT = {1: "M", 2: "L", 3: "Q", 4: "C"}
+
+
+def _outline(text: str, size: float) -> tuple[str, float, float]:
+    """SVG path data of ``text`` at the origin (baseline, y down), its x extent."""
+    key = (text, size)
+    if len(_TEXT_PATH) > 4096:  # labels are digits and round codes: this never fills up
+        _TEXT_PATH.clear()
+    if key not in _TEXT_PATH:
+        from matplotlib.textpath import TextPath
+
+        with _LOCK:
+            prop = font_manager.FontProperties(family=[font_name(), "DejaVu Sans"], size=size)
+            path = TextPath((0, 0), text, prop=prop)
+        parts = []
+        for vertices, code in path.iter_segments(curves=True, simplify=False):
+            if code == 79:  # CLOSEPOLY
+                parts.append("Z")
+                continue
+            points = vertices.reshape(-1, 2)
+            parts.append(_SEGMENT[int(code)] + " ".join(f"{x:.2f} {-y:.2f}" for x, y in points))
+        extent = path.get_extents() if len(path.vertices) else None
+        x0, x1 = (extent.x0, extent.x1) if extent is not None else (0.0, 0.0)
+        _TEXT_PATH[key] = ("".join(parts), float(x0), float(x1))
+    return _TEXT_PATH[key]
+
+
+def _text_width(text: str, size: float) -> float:
+    _d, x0, x1 = _outline(text, size)
+    return x1 - x0
+
+
+def _text(text: str, x: float, baseline: float, size: float, anchor: str) -> str:
+    """``text`` as a filled path: ``anchor`` start, middle or end at ``x``."""
+    d, x0, x1 = _outline(text, size)
+    shift = {"start": -x0, "middle": -(x0 + x1) / 2, "end": -x1}[anchor]
+    return f'<path transform="translate({x + shift:.2f} {baseline:.2f})" fill="{INK}" d="{d}"/>'
+
+
+class _Plot:
+    """A 0-100% horizontal axis and numbered rows, laid out as ``_figure`` does."""
+
+    def __init__(self, rows: float, slots: int, top: float) -> None:
+        self.width = 6.7 * _PT
+        self.height = (0.45 + top - 0.1 + 0.24 * rows) * _PT
+        self.left, self.right = 0.06 * self.width, 0.97 * self.width
+        self.top, self.bottom = top * _PT, self.height - 0.32 * _PT
+        self.step = (self.bottom - self.top) / max(slots, 1)  # one row (data unit 1)
+
+    def x(self, percent: float) -> float:
+        return self.left + (self.right - self.left) * percent / 100
+
+    def y(self, row: float) -> float:
+        return self.top + (row + 0.5) * self.step
+
+    def svg(self, marks: list[str], labels: list[tuple[float, str]]) -> str:
+        w, h = self.width, self.height
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.2f}pt" height="{h:.2f}pt" '
+            f'viewBox="0 0 {w:.2f} {h:.2f}">',
+            f'<rect width="{w:.2f}" height="{h:.2f}" fill="#ffffff"/>',
+        ]
+        grid = "".join(
+            f"M{self.x(v):.2f} {self.top:.2f}V{self.bottom:.2f}" for v in (0, 25, 50, 75, 100)
+        )
+        parts.append(f'<path d="{grid}" stroke="{GRID}" stroke-width="0.5"/>')
+        parts.append(
+            f'<path d="M{self.left:.2f} {self.top:.2f}V{self.bottom:.2f}H{self.right:.2f}" '
+            f'stroke="{GRID}" stroke-width="0.8" fill="none"/>'
+        )
+        ticks = "".join(f"M{self.x(v):.2f} {self.bottom:.2f}v3.5" for v in (0, 25, 50, 75, 100))
+        parts.append(f'<path d="{ticks}" stroke="{INK}" stroke-width="0.8"/>')
+        for v in (0, 25, 50, 75, 100):
+            parts.append(_text(digits(f"{v}%"), self.x(v), self.bottom + 13, 8, "middle"))
+        for y, label in labels:
+            parts.append(_text(label, self.left - 3.5, y + 3, 8, "end"))
+        parts.extend(marks)
+        parts.append("</svg>")
+        return "".join(parts)
+
+
 def _figure(rows: float, extra: float = 0.0) -> tuple[Figure, Any]:
     # Fixed margins rather than a layout engine: each layout pass re-shapes every text.
     height = 0.45 + extra + 0.24 * rows
@@ -91,20 +182,24 @@ def _figure(rows: float, extra: float = 0.0) -> tuple[Figure, Any]:
 def share_chart(rows: Sequence[IndicatorResult]) -> str:
     """% satisfied per indicator (dot) with its 95% Wilson interval (whiskers); rows are
     numbered 1.. as in the table, suppressed rows stay empty."""
-    with _LOCK, mpl_rc_context(_rc()):
-        fig, ax = _figure(len(rows))
-        for i, row in enumerate(rows):
-            res = row.result
-            if not res.shown or res.satisfied_share is None:
-                continue
-            if res.ci_low is not None and res.ci_high is not None:
-                low, high = 100 * res.ci_low, 100 * res.ci_high
-                ax.plot([low, high], [i, i], color=INK, lw=1, clip_on=False)
-                ax.plot([low, low], [i - 0.2, i + 0.2], color=INK, lw=1, clip_on=False)
-                ax.plot([high, high], [i - 0.2, i + 0.2], color=INK, lw=1, clip_on=False)
-            ax.plot([100 * res.satisfied_share], [i], "o", color=LATER, ms=4, clip_on=False)
-        _rows_axis(ax, len(rows))
-        return _svg(fig)
+    plot = _Plot(len(rows), len(rows), top=0.1)
+    marks = []
+    for i, row in enumerate(rows):
+        res = row.result
+        if not res.shown or res.satisfied_share is None:
+            continue
+        y = plot.y(i)
+        if res.ci_low is not None and res.ci_high is not None:
+            low, high = plot.x(100 * res.ci_low), plot.x(100 * res.ci_high)
+            cap = 0.2 * plot.step
+            marks.append(
+                f'<path d="M{low:.2f} {y:.2f}H{high:.2f}M{low:.2f} {y - cap:.2f}V{y + cap:.2f}'
+                f'M{high:.2f} {y - cap:.2f}V{y + cap:.2f}" stroke="{INK}" stroke-width="1"/>'
+            )
+        x = plot.x(100 * res.satisfied_share)
+        marks.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="2" fill="{LATER}"/>')
+    labels = [(plot.y(i), digits(i + 1)) for i in range(len(rows))]
+    return plot.svg(marks, labels)
 
 
 def distribution_chart(rows: Sequence[IndicatorResult]) -> str:
@@ -151,30 +246,30 @@ def _rows_axis(ax: Any, count: int) -> None:
 
 
 def change_chart(changes: Sequence[Change], labels: Sequence[str], rounds: tuple[str, str]) -> str:
-    """Before/after bars of % satisfied, one pair per indicator, values written on them."""
+    """Before/after bars of % satisfied, one pair per indicator, with a legend of the two
+    rounds above."""
     shown = [(c, lab) for c, lab in zip(changes, labels, strict=True) if c.shown]
-    with _LOCK, mpl_rc_context(_rc()):
-        fig, ax = _figure(1.3 * max(len(shown), 1), extra=0.25)
-        for i, (change, _label) in enumerate(shown):
-            for offset, share, colour, name in (
-                (-0.19, change.base_share, BASE, rounds[0]),
-                (0.19, change.share, LATER, rounds[1]),
-            ):
-                value = 100 * (share or 0)
-                ax.barh(
-                    2 * i + 0.5 + 2 * offset,
-                    value,
-                    height=0.76,
-                    color=colour,
-                    label=name if i == 0 else "",
-                    clip_on=False,
-                )
-        ax.set_yticks([2 * i + 0.5 for i in range(len(shown))], [lab for _c, lab in shown])
-        ax.set_ylim(2 * len(shown) - 0.5, -0.5)
-        ax.tick_params(axis="y", length=0)
-        _percent_axis(ax)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, fontsize=7)
-        return _svg(fig)
+    count = max(len(shown), 1)
+    plot = _Plot(1.3 * count, 2 * count, top=0.35)
+    marks, ticks = [], []
+    for i, (change, label) in enumerate(shown):
+        ticks.append((plot.y(2 * i + 0.5), label))
+        for offset, share, colour in (
+            (-0.38, change.base_share, BASE),
+            (0.38, change.share, LATER),
+        ):
+            y = plot.y(2 * i + 0.5 + offset) - 0.38 * plot.step
+            width = plot.x(100 * (share or 0)) - plot.left
+            marks.append(
+                f'<rect x="{plot.left:.2f}" y="{y:.2f}" width="{width:.2f}" '
+                f'height="{0.76 * plot.step:.2f}" fill="{colour}"/>'
+            )
+    x = plot.left
+    for name, colour in ((rounds[0], BASE), (rounds[1], LATER)):
+        marks.append(f'<rect x="{x:.2f}" y="8" width="14" height="5" fill="{colour}"/>')
+        marks.append(_text(name, x + 17, 13, 7, anchor="start"))
+        x += 17 + _text_width(name, 7) + 12
+    return plot.svg(marks, ticks)
 
 
 def distribution_bar(counts: Sequence[int] | None, width: int = 120, height: int = 10) -> str:

@@ -16,10 +16,18 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
 
 from scorecard.scorecards.models import Round
-from scorecard.scorecards.results import has_intervals, min_cell, round_results
+from scorecard.scorecards.results import (
+    SLOTS,
+    Column,
+    Figures,
+    Table,
+    Text,
+    has_intervals,
+    min_cell,
+    round_figures,
+)
 from scorecard.stats import wilson_bounds
 
 COMPARE_COLUMNS = [
@@ -65,6 +73,8 @@ def newcombe(
     n2: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.float64], ...]:
     """Later (1) minus baseline (2): diff, Newcombe hybrid limits, pooled z, two-sided p."""
+    from scipy.stats import norm  # slow import (~0.6 s): on first use, not at start-up
+
     p1, p2 = s1 / n1, s2 / n2
     l1, u1 = wilson_bounds(s1, n1)
     l2, u2 = wilson_bounds(s2, n2)
@@ -80,66 +90,84 @@ def newcombe(
     return diff, low, high, z, p
 
 
-def _nan_none(values: npt.NDArray[np.float64]) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]
+def compare_table(
+    base: Round,
+    round_: Round,
+    public: bool = False,
+    *,
+    commune: str | None = None,
+    later: Figures | None = None,
+) -> Table:
+    """The contract's compare rows as columns: round_'s cells that the baseline also has,
+    in round_'s order. ``later``: round_'s figures for ``commune`` when the caller has
+    them already (a page or report shows them too), not to read its cube twice.
+
+    Both rounds' figures share the axes (place, question, group slot), so the match is
+    an index lookup in a dense array rather than a dict of row tuples.
+    """
+    mapping = indicator_map(base, round_)
+    old, new = round_figures(base, commune), later or round_figures(round_, commune)
+    n_s, n_q = len(SLOTS), len(old.questions)
+    base_place = {p: i for i, p in enumerate(old.places)}
+    base_question = {q: i for i, (_, q) in enumerate(old.questions)}
+    p_map = np.array([base_place.get(p, -1) for p in new.places], dtype=np.int64)
+    q_map = np.array(
+        [base_question.get(mapping.get(q, ""), -1) for _, q in new.questions], dtype=np.int64
+    )
+    position = np.full(len(old.places) * n_q * n_s, -1, dtype=np.int64)
+    position[(old.place * n_q + old.question) * n_s + old.slot] = np.arange(len(old.n))
+    bp, bq = p_map[new.place], q_map[new.question]
+    found = np.flatnonzero((bp >= 0) & (bq >= 0))
+    match = np.full(len(new.n), -1, dtype=np.int64)
+    match[found] = position[(bp[found] * n_q + bq[found]) * n_s + new.slot[found]]
+    rows = np.flatnonzero(match >= 0)
+    b, r = old.take(match[rows]), new.take(rows)
+    sampled = has_intervals(base) and has_intervals(round_)
+    diff = r.share - b.share
+    low = high = z = p = None
+    if len(rows):
+        diff, low, high, z, p = newcombe(r.satisfied, r.n, b.satisfied, b.n)
+    if not sampled:
+        low = high = z = p = None
+    size = len(rows)
+    data: dict[str, Column] = {
+        "base_round": Text([base.code], np.zeros(size, dtype=np.int64)),
+        "round": Text([round_.code], np.zeros(size, dtype=np.int64)),
+        "commune": Text(new.places, r.place),
+        "facility": Text([q[0] for q in new.questions], r.question),
+        "indicator": Text([q[1] for q in new.questions], r.question),
+        "breakdown": Text([s[0] for s in SLOTS], r.slot),
+        "group": Text([s[1] for s in SLOTS], r.slot),
+        "base_n": b.n,
+        "base_satisfied_share": b.share,
+        "n": r.n,
+        "satisfied_share": r.share,
+        "diff": diff,
+        "diff_ci_low": low,
+        "diff_ci_high": high,
+        "z": z,
+        "p_value": p,
+    }
+    smallest = min_cell()
+    hidden = ((b.n < smallest) | (r.n < smallest)) if public else None
+    return Table(COMPARE_COLUMNS, data, hidden=hidden, hideable=COMPARE_NUMERIC)
 
 
 def compare_rounds(
-    base: Round, round_: Round, public: bool = False, *, commune: str | None = None
+    base: Round,
+    round_: Round,
+    public: bool = False,
+    *,
+    commune: str | None = None,
+    later: Figures | None = None,
 ) -> list[dict[str, Any]]:
     """The contract's compare rows: round_'s cells that the baseline also has, in its order.
 
     With ``commune``, only that commune's rows (a page reads one commune's cells only,
-    not two national rounds).
+    not two national rounds). The bulk writer (``scorecard compare``) uses
+    :func:`compare_table` instead.
     """
-    mapping = indicator_map(base, round_)
-    before = {
-        (r["commune"], r["indicator"], r["breakdown"], r["group"]): r
-        for r in round_results(base, commune=commune)
-    }
-    pairs = []
-    for later in round_results(round_, commune=commune):
-        old = mapping.get(later["indicator"])
-        match = before.get((later["commune"], old, later["breakdown"], later["group"]))
-        if match is not None:
-            pairs.append((match, later))
-    if not pairs:
-        return []
-    n2 = np.array([b["n"] for b, _ in pairs], dtype=np.int64)
-    s2 = np.array([b["satisfied_n"] for b, _ in pairs], dtype=np.int64)
-    n1 = np.array([r["n"] for _, r in pairs], dtype=np.int64)
-    s1 = np.array([r["satisfied_n"] for _, r in pairs], dtype=np.int64)
-    diff, low, high, z, p = newcombe(s1, n1, s2, n2)
-    sampled = has_intervals(base) and has_intervals(round_)
-    none = [None] * len(pairs)
-    figures = {
-        "diff": diff.tolist(),
-        "diff_ci_low": low.tolist() if sampled else none,
-        "diff_ci_high": high.tolist() if sampled else none,
-        "z": _nan_none(z) if sampled else none,
-        "p_value": _nan_none(p) if sampled else none,
-    }
-    smallest = min_cell()
-    out = []
-    for i, (b, r) in enumerate(pairs):
-        row: dict[str, Any] = {
-            "base_round": base.code,
-            "round": round_.code,
-            "commune": r["commune"],
-            "facility": r["facility"],
-            "indicator": r["indicator"],
-            "breakdown": r["breakdown"],
-            "group": r["group"],
-            "base_n": b["n"],
-            "base_satisfied_share": b["satisfied_share"],
-            "n": r["n"],
-            "satisfied_share": r["satisfied_share"],
-            **{name: values[i] for name, values in figures.items()},
-        }
-        if public and (b["n"] < smallest or r["n"] < smallest):
-            row.update(dict.fromkeys(COMPARE_NUMERIC))
-        out.append(row)
-    return out
+    return compare_table(base, round_, public, commune=commune, later=later).rows()
 
 
 def previous_round(round_: Round) -> Round | None:

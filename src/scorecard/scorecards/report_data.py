@@ -10,7 +10,13 @@ from scorecard.reports.data import Label, Place, ReportData, from_rows
 from scorecard.scorecards.compare import compare_rounds, previous_round
 from scorecard.scorecards.gap import gaps, provider_round
 from scorecard.scorecards.models import Round
-from scorecard.scorecards.results import min_cell, round_results
+from scorecard.scorecards.results import (
+    ALL,
+    figures_table,
+    min_cell,
+    round_figures,
+    round_results,
+)
 
 
 def _rows_of(rows: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
@@ -22,16 +28,18 @@ def report_data(round_: Round, commune: str | None = None, public: bool = False)
     of the same programme and template, if there is one; the providers' self-assessment
     beside the citizens' scores when there is one; and the top needs (approved quotes
     only; counts below the minimum cell size blanked when ``public``)."""
-    where = commune or "all"
-    results = _rows_of(round_results(round_, public=public, commune=commune), where)
+    # The round summary reads the cube summed over communes (ALL), not every commune's cells.
+    where = commune or ALL
+    figures = round_figures(round_, where)  # read once: for the results and the change
+    results = _rows_of(figures_table(figures, public).rows(), where)
     providers = provider_round(round_)
     gap_rows = []
     if providers is not None:
-        theirs = round_results(providers, public=public, commune=commune)
+        theirs = round_results(providers, public=public, commune=where)
         gap_rows = gaps(results, theirs, commune=where, public=public)
     base = previous_round(round_)
     changes = (
-        _rows_of(compare_rounds(base, round_, public=public, commune=commune), where)
+        _rows_of(compare_rounds(base, round_, public, commune=where, later=figures), where)
         if base
         else []
     )

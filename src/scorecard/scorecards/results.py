@@ -1,11 +1,17 @@
 """A round's results table (the contract's ``scorecard results`` rows), from the cube.
 
-Everything is a sum over ``RatingCount``: one query reads the round's cube, and numpy
-adds its cells into a dense array ``[commune, question, group slot, level]`` (one
-``bincount`` per level), where the group slots are every group of every breakdown in
-the contract's order. The whole round (``all``) is the sum over communes. Figures then
+Everything is a sum over ``RatingCount``: one query reads the round's cube (its text
+columns coded as integers in SQL, one text of numbers per commune that numpy parses),
+and numpy adds its cells into a dense array ``[commune, question, group slot, level]``
+(one ``bincount`` per level), where the group slots are every group of every breakdown
+in the contract's order. The whole round (``all``) is the sum over communes (for its
+summary alone, ``commune=ALL``, summed in SQL over communes). Figures then
 come from the counts in bulk: ``stats.wilson_bounds`` for the intervals, and numpy for
 the exact median (checked against ``stats.median_from_counts`` in the tests).
+
+The rows are kept as columns (:class:`Table`): ``scorecard results`` writes a national
+round's ~600,000 rows as CSV straight from them; :func:`round_results` gives one dict per
+row to the pages, reports and the API.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
-from itertools import repeat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -69,8 +75,8 @@ _k = 0
 for _b, _groups in BREAKDOWNS.items():
     _OFFSET[_b] = _k
     _k += len(_groups)
-CUBE_FIELDS = ("commune_id", "question", "sex", "youth", "disability", "minority", "idpoor")
 LEVEL_FIELDS = ("n_1", "n_2", "n_3", "n_4", "n_5")
+ALL = "all"  # the whole round's place; as ``commune=``, the whole round's rows only
 
 
 def min_cell() -> int:
@@ -82,68 +88,127 @@ def has_intervals(round_: Round) -> bool:
     return round_.mode == Round.Mode.SURVEY
 
 
-def _codes(values: Sequence[str], groups: Sequence[str]) -> npt.NDArray[np.int64]:
-    """Index of each value in groups, -1 when missing or unknown."""
-    lookup = {g: i for i, g in enumerate(groups)}
-    return np.fromiter((lookup.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+# The cube's text columns, each coded in SQL as its group's index (-1: missing or
+# unknown, which leaves the respondent out of that breakdown), in this order.
+PROFILE_CODES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sex", SEXES),
+    ("youth", YOUTH),
+    ("disability", YES_NO),
+    ("minority", YES_NO),
+    ("idpoor", IDPOOR),
+)
+_AGGREGATE = {"postgresql": "string_agg({}, ',')"}  # every other database: group_concat
+
+
+def _case(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
+    whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(values)))
+    return f"CASE {connection.ops.quote_name(column)} {whens} ELSE -1 END", list(values)
+
+
+def _profile_sql() -> tuple[str, list[str]]:
+    """The profile columns as one mixed-radix integer (each digit its group index + 1)."""
+    profile, params = "0", []
+    for column, groups in PROFILE_CODES:
+        case, values = _case(column, groups)
+        profile = f"({profile}) * {len(groups) + 1} + ({case}) + 1"
+        params += values
+    return profile, params
+
+
+def _cube_sql(
+    round_: Round, questions: Sequence[str], commune: str | None
+) -> tuple[str, list[Any]]:
+    """One row per commune: its cube cells as one text of integers, seven per cell
+    (question index, profile code, n_1..n_5).
+
+    A national round has millions of cells; fetched as Python tuples of strings they
+    took most of the time and gigabytes of memory. SQL codes the strings as integers
+    (the profile as one mixed-radix number) and joins them into one text per commune,
+    which numpy parses in C.
+    """
+    q_case, values = _case("question", questions)
+    profile, profile_params = _profile_sql()
+    params: list[Any] = [*values, *profile_params]
+    levels = " || ',' || ".join(connection.ops.quote_name(f) for f in LEVEL_FIELDS)
+    cell = f"({q_case}) || ',' || ({profile}) || ',' || {levels}"
+    aggregate = _AGGREGATE.get(connection.vendor, "group_concat({}, ',')").format(cell)
+    table = connection.ops.quote_name(RatingCount._meta.db_table)
+    where = "round_id = %s" + (" AND commune_id = %s" if commune else "")
+    params += [round_.pk, *([commune] if commune else [])]
+    sql = f"SELECT commune_id, {aggregate} FROM {table} WHERE {where} GROUP BY commune_id"  # noqa: S608 - our own names; values are parameters
+    return sql, params
+
+
+def _profile_groups(code: npt.NDArray[np.int64]) -> dict[str, npt.NDArray[np.int64]]:
+    """Each breakdown's group index (-1: left out) from the SQL profile code."""
+    groups: dict[str, npt.NDArray[np.int64]] = {}
+    for column, values in reversed(PROFILE_CODES):
+        code, digit = np.divmod(code, len(values) + 1)
+        groups[column] = digit - 1
+    sex, youth = groups["sex"], groups["youth"]
+    groups["sex_youth"] = np.where((sex >= 0) & (youth >= 0), sex * 2 + youth, -1)
+    return groups
+
+
+def _add_up(
+    cube: npt.NDArray[np.int64], c: npt.NDArray[np.int64], shape: tuple[int, ...]
+) -> npt.NDArray[np.int64]:
+    """Dense counts ``[place, question, group slot, level]`` from cells (seven integers
+    each, see :func:`_cube_sql`) of place ``c``."""
+    dense = np.zeros((*shape, 5), dtype=np.int64)
+    if not len(cube):
+        return dense
+    n_q, n_s = shape[1], shape[2]
+    known = cube[:, 0] >= 0  # a question no longer in the template: not counted
+    cube, c = cube[known], c[known]
+    base = (c * n_q + cube[:, 0]) * n_s
+    groups = {"all": np.zeros(len(cube), dtype=np.int64), **_profile_groups(cube[:, 1])}
+    flat_parts, keep_parts = [], []
+    for breakdown in BREAKDOWNS:
+        group = groups[breakdown]
+        keep = group >= 0  # a missing value leaves the respondent out of this one
+        flat_parts.append(base[keep] + _OFFSET[breakdown] + group[keep])
+        keep_parts.append(np.flatnonzero(keep))
+    flat = np.concatenate(flat_parts)
+    rows = np.concatenate(keep_parts)
+    size = dense[..., 0].size
+    for level in range(5):
+        counted = np.bincount(flat, weights=cube[rows, 2 + level], minlength=size)
+        dense[..., level] = counted.reshape(shape)
+    return dense
 
 
 class Counts:
-    """The round's counts per (commune or all, question, group slot, level 1..5)."""
+    """The round's counts per (commune or all, question, group slot, level 1..5): for
+    every commune and ``all`` (``commune`` None), one commune, or ``ALL`` only."""
 
     def __init__(self, round_: Round, commune: str | None = None) -> None:
         self.round = round_
         self.questions = questions_of(round_)  # (facility, question), overall first
-        q_index = {q: i for i, (_, q) in enumerate(self.questions)}
-        cells = RatingCount.objects.filter(round=round_)
-        if commune:
-            cells = cells.filter(commune_id=commune)
-        # A plain cursor: Django's per-row overhead is most of the cost of ~1M cells.
-        sql, params = cells.values_list(*CUBE_FIELDS, *LEVEL_FIELDS).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cube = cursor.fetchall()
-        cube = [row for row in cube if row[1] in q_index]
-        self.communes = sorted({row[0] for row in cube})
-        c_index = {c: i for i, c in enumerate(self.communes)}
+        codes = [q for _, q in self.questions]
         n_q, n_s = len(self.questions), len(SLOTS)
-        dense = np.zeros((len(self.communes), n_q, n_s, 5), dtype=np.int64)
-        if cube:
-            cols = list(zip(*cube, strict=True))
-            c = np.fromiter((c_index[v] for v in cols[0]), dtype=np.int64, count=len(cube))
-            q = np.fromiter((q_index[v] for v in cols[1]), dtype=np.int64, count=len(cube))
-            levels = np.array(cols[7:12], dtype=np.int64).T  # (rows, 5)
-            sex = _codes(cols[2], SEXES)
-            youth = _codes(cols[3], YOUTH)
-            slots = {
-                "all": np.zeros(len(cube), dtype=np.int64),
-                "sex": sex,
-                "youth": youth,
-                "disability": _codes(cols[4], YES_NO),
-                "minority": _codes(cols[5], YES_NO),
-                "idpoor": _codes(cols[6], IDPOOR),
-                "sex_youth": np.where((sex >= 0) & (youth >= 0), sex * 2 + youth, -1),
-            }
-            base = (c * n_q + q) * n_s
-            flat_parts, keep_parts = [], []
-            for breakdown, group in slots.items():
-                keep = group >= 0  # a missing value leaves the respondent out of this one
-                flat_parts.append(base[keep] + _OFFSET[breakdown] + group[keep])
-                keep_parts.append(np.flatnonzero(keep))
-            flat = np.concatenate(flat_parts)
-            rows = np.concatenate(keep_parts)
-            size = dense[..., 0].size
-            for level in range(5):
-                weights = levels[rows, level]
-                dense[..., level] = np.bincount(flat, weights=weights, minlength=size).reshape(
-                    dense.shape[:3]
-                )
+        if commune == ALL:
+            self.communes: list[str] = []
+            self.places = [ALL]
+            from scorecard.scorecards.summary import summary_cells  # it reads this module
+
+            cells = summary_cells(round_, codes)
+            self.dense = _add_up(cells, np.zeros(len(cells), dtype=np.int64), (1, n_q, n_s))
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(*_cube_sql(round_, codes, commune))
+            texts = sorted(cursor.fetchall())
+        self.communes = [str(c) for c, _ in texts]
+        parsed = [np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, 7) for _, text in texts]
+        cube = np.concatenate(parsed) if parsed else np.zeros((0, 7), dtype=np.int64)
+        c = np.repeat(np.arange(len(parsed)), [len(cells) for cells in parsed])
+        dense = _add_up(cube, c, (len(self.communes), n_q, n_s))
         # "all" (the whole round) first, then the communes in code order
-        self.places = ["all", *self.communes]
+        self.places = [ALL, *self.communes]
         self.dense = np.concatenate([dense.sum(axis=0, keepdims=True), dense])
 
 
-def _medians(counts: npt.NDArray[np.int64]) -> list[float | None]:
+def _medians(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """Exact medians (tie: the mean of the two middle levels) for every row at once.
 
     The same rule as ``stats.median_from_counts(tie="mean")``, which is 15 us a call: too
@@ -151,17 +216,102 @@ def _medians(counts: npt.NDArray[np.int64]) -> list[float | None]:
     both agree on every cell).
     """
     if not len(counts):
-        return []
+        return np.zeros(0)
     cumulative = counts.cumsum(axis=1)
     total = cumulative[:, -1:]
     low = 1 + (cumulative < (total + 1) // 2).sum(axis=1)
     high = 1 + (cumulative < total // 2 + 1).sum(axis=1)
-    medians: list[float | None] = ((low + high) / 2).tolist()
-    return medians
+    return (low + high) / 2
 
 
-def _floats(values: npt.NDArray[np.float64] | None, size: int) -> list[float | None]:
-    return [None] * size if values is None else values.tolist()
+@dataclass
+class Figures:
+    """One round's results as columns: a row per non-empty (place, question, group slot)."""
+
+    code: str
+    places: list[str]  # "all", then the communes in code order
+    questions: list[tuple[str, str]]  # (facility, question)
+    place: npt.NDArray[np.int64]  # per row: index into places
+    question: npt.NDArray[np.int64]
+    slot: npt.NDArray[np.int64]  # index into SLOTS
+    counts: npt.NDArray[np.int64]  # (rows, 5)
+    n: npt.NDArray[np.int64]
+    satisfied: npt.NDArray[np.int64]
+    low: npt.NDArray[np.float64] | None  # Wilson limits; None when not a sample
+    high: npt.NDArray[np.float64] | None
+
+    @property
+    def share(self) -> npt.NDArray[np.float64]:
+        return self.satisfied / self.n
+
+    def take(self, rows: npt.NDArray[np.int64]) -> Figures:
+        def pick(values: Any) -> Any:
+            return None if values is None else values[rows]
+
+        return replace(
+            self,
+            place=self.place[rows],
+            question=self.question[rows],
+            slot=self.slot[rows],
+            counts=self.counts[rows],
+            n=self.n[rows],
+            satisfied=self.satisfied[rows],
+            low=pick(self.low),
+            high=pick(self.high),
+        )
+
+
+def round_figures(round_: Round, commune: str | None = None) -> Figures:
+    """The figures of every non-empty cell; with ``commune``, that commune's only (with
+    ``ALL``, the whole round's only)."""
+    data = Counts(round_, commune)
+    n_p, n_q, n_s, _ = data.dense.shape
+    flat = data.dense.reshape(-1, 5)
+    n_all = flat.sum(axis=1)
+    keep = np.flatnonzero(n_all > 0)  # rows with n = 0 are left out
+    if commune and commune != ALL:  # "all" is then the commune itself: skip it
+        keep = keep[keep >= n_q * n_s]
+    counts, n = flat[keep], n_all[keep]
+    place, rest = np.divmod(keep, n_q * n_s)
+    question, slot = np.divmod(rest, n_s)
+    satisfied = counts[:, int(round_.template.threshold) - 1 :].sum(axis=1)
+    low = high = None
+    if has_intervals(round_) and len(n):
+        low, high = wilson_bounds(satisfied, n)
+    elif has_intervals(round_):
+        low = high = np.zeros(0)
+    return Figures(
+        round_.code, data.places, data.questions, place, question, slot, counts, n, satisfied,
+        low, high,
+    )  # fmt: skip
+
+
+def results_table(round_: Round, public: bool = False, commune: str | None = None) -> Table:
+    """The contract's results rows as columns (for CSV without a dict per row)."""
+    return figures_table(round_figures(round_, commune), public)
+
+
+def figures_table(f: Figures, public: bool = False) -> Table:
+    counts = f.counts
+    suppressed = f.n < min_cell()
+    data: dict[str, Column] = {
+        "round": Text([f.code], np.zeros(len(f.n), dtype=np.int64)),
+        "commune": Text(f.places, f.place),
+        "facility": Text([q[0] for q in f.questions], f.question),
+        "indicator": Text([q[1] for q in f.questions], f.question),
+        "breakdown": Text([s[0] for s in SLOTS], f.slot),
+        "group": Text([s[1] for s in SLOTS], f.slot),
+        "n": f.n,
+        **{f"n_{k + 1}": counts[:, k] for k in range(5)},
+        "mean": (counts @ np.arange(1, 6)) / f.n,
+        "median": _medians(counts),
+        "satisfied_n": f.satisfied,
+        "satisfied_share": f.share,
+        "ci_low": f.low,
+        "ci_high": f.high,
+        "suppressed": suppressed,
+    }
+    return Table(COLUMNS, data, hidden=suppressed if public else None, hideable=NUMERIC)
 
 
 def round_results(
@@ -169,69 +319,122 @@ def round_results(
 ) -> list[dict[str, Any]]:
     """The contract's results rows for every commune (and ``all``), question and group.
 
-    With ``commune``, only that commune's rows (a page reads one commune's cells only).
+    With ``commune``, only that commune's rows (a page reads one commune's cells only);
+    with ``ALL``, only the whole round's rows (summed over communes in SQL). The bulk writers (``scorecard results``) use :func:`results_table` instead.
     """
-    data = Counts(round_, commune)
-    threshold = int(round_.template.threshold)
-    n_p, n_q, n_s, _ = data.dense.shape
-    flat = data.dense.reshape(-1, 5)
-    n_all = flat.sum(axis=1)
-    keep = np.flatnonzero(n_all > 0)  # rows with n = 0 are left out
-    counts, n = flat[keep], n_all[keep]
-    p_idx, rest = np.divmod(keep, n_q * n_s)
-    q_idx, s_idx = np.divmod(rest, n_s)
-    satisfied = counts[:, threshold - 1 :].sum(axis=1)
-    mean = (counts @ np.arange(1, 6)) / n
-    share = satisfied / n
-    low = high = None
-    if has_intervals(round_):
-        low, high = wilson_bounds(satisfied, n)
-    suppressed = (n < min_cell()).tolist()
-    size = len(keep)
-    columns = {
-        "n": n.tolist(),
-        **{f"n_{k + 1}": counts[:, k].tolist() for k in range(5)},
-        "mean": mean.tolist(),
-        "median": _medians(counts),
-        "satisfied_n": satisfied.tolist(),
-        "satisfied_share": share.tolist(),
-        "ci_low": _floats(low, size),
-        "ci_high": _floats(high, size),
-    }
-    places, questions, code = data.places, data.questions, round_.code
-    if commune:  # "all" is then the commune itself: skip it
-        keep_rows = p_idx > 0
-        p_idx, q_idx, s_idx = p_idx[keep_rows], q_idx[keep_rows], s_idx[keep_rows]
-        index = np.flatnonzero(keep_rows).tolist()
-        columns = {name: [values[i] for i in index] for name, values in columns.items()}
-        suppressed = [suppressed[i] for i in index]
-    # Column lists zipped into dicts at the end: a national round has ~500,000 rows, and
-    # one dict(zip(...)) per row costs a third of filling each row key by key.
-    if public:
-        hidden = [i for i, small in enumerate(suppressed) if small]
-        for values in columns.values():
-            for i in hidden:
-                values[i] = None
-    facility_of = [f for f, _ in questions]
-    indicator_of = [q for _, q in questions]
-    q_list, s_list = q_idx.tolist(), s_idx.tolist()
-    return [
-        dict(zip(COLUMNS, values, strict=True))
-        for values in zip(
-            repeat(code, len(q_list)),
-            [places[p] for p in p_idx.tolist()],
-            [facility_of[q] for q in q_list],
-            [indicator_of[q] for q in q_list],
-            [SLOTS[s][0] for s in s_list],
-            [SLOTS[s][1] for s in s_list],
-            *(columns[name] for name in NUMERIC),
-            suppressed,
-            strict=True,
-        )
-    ]
+    return results_table(round_, public, commune).rows()
 
 
 # --- Writing rows ------------------------------------------------------------------------
+
+
+@dataclass
+class Text:
+    """A text column stored as codes into its few distinct labels."""
+
+    labels: Sequence[str]
+    codes: npt.NDArray[np.int64]
+
+
+# A column: text, numbers (float NaN is a blank cell), booleans, or None (all blank).
+Column = Text | npt.NDArray[Any] | None
+
+
+@dataclass
+class Table:
+    """A contract table as columns, so that a national round's ~550,000 rows are written
+    as CSV without building a dict per row (which was most of the time and memory);
+    :meth:`rows` gives the dicts for the callers that want them (pages, API, JSON).
+
+    ``hidden`` (public outputs) blanks the ``hideable`` columns of those rows.
+    """
+
+    columns: Sequence[str]
+    data: dict[str, Column]
+    hidden: npt.NDArray[np.bool_] | None = None
+    hideable: Sequence[str] = ()
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        sizes = {
+            len(c.codes if isinstance(c, Text) else c) for c in self.data.values() if c is not None
+        }
+        if len(sizes) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(sizes)}")
+        self.size = sizes.pop() if sizes else 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _hidden_rows(self, name: str, start: int, stop: int) -> list[int]:
+        if self.hidden is None or name not in self.hideable:
+            return []
+        rows: list[int] = np.flatnonzero(self.hidden[start:stop]).tolist()
+        return rows
+
+    def values(self, name: str) -> list[Any]:
+        """One column as Python values, None for a blank cell."""
+        column = self.data[name]
+        if column is None:
+            return [None] * self.size
+        if isinstance(column, Text):
+            labels = list(column.labels)
+            return [labels[i] for i in column.codes.tolist()]
+        values: list[Any] = column.tolist()
+        if column.dtype.kind == "f":
+            for i in np.flatnonzero(np.isnan(column)).tolist():
+                values[i] = None
+        for i in self._hidden_rows(name, 0, self.size):
+            values[i] = None
+        return values
+
+    def rows(self) -> list[dict[str, Any]]:
+        columns = list(self.columns)
+        return [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*(self.values(c) for c in columns), strict=True)
+        ]
+
+    def _cells(self, name: str, start: int, stop: int) -> list[str]:
+        """CSV cells of one column's rows start..stop, as :func:`cell` writes them."""
+        column = self.data[name]
+        if column is None:
+            return [""] * (stop - start)
+        if isinstance(column, Text):
+            quoted = np.array([_quote(v) for v in column.labels], dtype=object)
+            texts: list[str] = quoted[column.codes[start:stop]].tolist()
+            return texts
+        part = column[start:stop]
+        if part.dtype.kind == "b":
+            cells: list[str] = np.where(part, "true", "false").tolist()
+        elif part.dtype.kind == "f":
+            cells = list(map(repr, part.tolist()))
+            for i in np.flatnonzero(np.isnan(part)).tolist():
+                cells[i] = ""
+        else:
+            cells = list(map(str, part.tolist()))
+        for i in self._hidden_rows(name, start, stop):
+            cells[i] = ""
+        return cells
+
+    def csv_parts(self, bom: bool = False, chunk: int = 50_000) -> Iterator[str]:
+        """The CSV text (the same bytes as :func:`to_csv` of :meth:`rows`), a chunk at a
+        time so that memory stays at one chunk's cells."""
+        yield ("\ufeff" if bom else "") + ",".join(_quote(c) for c in self.columns) + "\r\n"
+        for start in range(0, self.size, chunk):
+            stop = min(self.size, start + chunk)
+            cells = [self._cells(name, start, stop) for name in self.columns]
+            yield "".join([",".join(row) + "\r\n" for row in zip(*cells, strict=True)])
+
+    def to_csv(self, bom: bool = False) -> str:
+        return "".join(self.csv_parts(bom))
+
+
+def _quote(value: str) -> str:
+    """One text cell as the csv module quotes it (only when it must)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([value, ""])
+    return buffer.getvalue()[:-3]
 
 
 def cell(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,10 +18,19 @@ from django.utils.translation import gettext_lazy
 
 from scorecard.accounts.access import Perm, requires
 from scorecard.needs.summary import theme_counts
+from scorecard.places.models import Commune
 from scorecard.scorecards.compare import compare_rounds, previous_round
 from scorecard.scorecards.gap import gaps, provider_round
-from scorecard.scorecards.models import Round
-from scorecard.scorecards.results import BREAKDOWNS, COLUMNS, round_results, to_csv, to_xlsx
+from scorecard.scorecards.models import RatingCount, Round
+from scorecard.scorecards.results import (
+    BREAKDOWNS,
+    COLUMNS,
+    figures_table,
+    results_table,
+    round_figures,
+    round_results,
+    to_xlsx,
+)
 from scorecard.scorecards.views import XLSX, _round
 
 BANDS = (0.2, 0.4, 0.6, 0.8)  # satisfied share: face 1 below 0.2, ..., 5 from 0.8
@@ -108,7 +118,7 @@ def needs_and_gaps(
     providers = provider_round(round_)
     table = []
     if providers is not None:
-        theirs = round_results(providers, commune=None if commune == "all" else commune)
+        theirs = round_results(providers, commune=commune)  # "all": the summary only
         for g in gaps(rows, theirs, commune=commune):
             if g["facility"] == facility:
                 table.append({**g, "text": texts.get(g["indicator"], g["indicator"])})
@@ -120,12 +130,22 @@ def needs_and_gaps(
     }
 
 
+def communes_with_results(round_: Round) -> list[str]:
+    """Codes of the communes that have results, in code order.
+
+    One index probe per commune of the gazetteer: a DISTINCT over the round's cube reads
+    every cell of it (most of a national round's page time).
+    """
+    cells = RatingCount.objects.filter(round=round_, commune=OuterRef("pk"))
+    codes = Commune.objects.filter(Exists(cells)).values_list("code", flat=True)
+    return sorted(codes)
+
+
 @requires(Perm.VIEW_ROUNDS)
 def results_page(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round(request, code)
     survey = round_.mode == "survey"
-    communes = list(round_.rating_counts.values_list("commune_id", flat=True).distinct())
-    communes.sort()
+    communes = communes_with_results(round_)
     commune = request.GET.get("commune", "all")
     commune = commune if commune in communes else "all"
     indicators = round_.template_version.ordered_indicators()
@@ -135,12 +155,14 @@ def results_page(request: HttpRequest, code: str) -> HttpResponse:
         facility = facilities[0].code
     breakdown = request.GET.get("breakdown", "all")
     breakdown = breakdown if breakdown in BREAKDOWNS else "all"
-    rows = round_results(round_, commune=None if commune == "all" else commune)
-    rows = [r for r in rows if r["commune"] == commune]
+    # "all" (ALL): the round summary only, summed over communes in SQL; read once for
+    # the figures and the change since the baseline
+    figures = round_figures(round_, commune)
+    rows = [r for r in figures_table(figures).rows() if r["commune"] == commune]
     base = previous_round(round_)
     changes: dict[tuple[str, str, str], dict[str, Any]] = {}
     if base is not None:
-        for c in compare_rounds(base, round_, commune=None if commune == "all" else commune):
+        for c in compare_rounds(base, round_, commune=commune, later=figures):
             if c["commune"] == commune:
                 changes[(c["indicator"], c["breakdown"], c["group"])] = c
     texts = {i.code: i.text for i in indicators}
@@ -179,11 +201,11 @@ def results_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     round_ = _round(request, code)
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    rows = round_results(round_)
+    table = results_table(round_)
     if fmt == "xlsx":
-        response = HttpResponse(to_xlsx(rows, COLUMNS, round_.code), content_type=XLSX)
+        response = HttpResponse(to_xlsx(table.rows(), COLUMNS, round_.code), content_type=XLSX)
     else:  # a UTF-8 BOM so that Excel reads Khmer and accents right
-        body = to_csv(rows, COLUMNS, bom=True)
+        body = table.to_csv(bom=True)
         response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{round_.code}-results.{fmt}"'
     return response

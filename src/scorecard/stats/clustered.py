@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint
 
 from .intervals import as_int_array, check_confidence
 
@@ -70,6 +68,8 @@ def clustered_proportion(
     # villages, and taken literally it shrinks the interval to a point when se == 0. The
     # (z/t)^2 factor then charges for having only g - 1 degrees of freedom.
     deff_used = max(design_effect, 1.0) if design_effect is not None else 1.0
+    from scipy import stats as sps  # slow import (~0.6 s): on first use, not at start-up
+
     z = float(sps.norm.isf(alpha / 2))
     t = float(sps.t.isf(alpha / 2, g - 1))
     effective_n = total_n / deff_used * (z / t) ** 2
@@ -88,6 +88,8 @@ def clustered_proportion(
 
 
 def _wilson_ci_fractional(share: float, n: float, alpha: float) -> tuple[float, float]:
+    from statsmodels.stats.proportion import proportion_confint  # slow import: on first use
+
     low, high = proportion_confint(share * n, n, alpha=alpha, method="wilson")
     # Pin the exact limits at 0% and 100%, as wilson_interval does.
     low = 0.0 if share == 0.0 else float(low)

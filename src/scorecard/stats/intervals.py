@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.stats.proportion import proportion_confint
 
 __all__ = ["Interval", "wilson_bounds", "wilson_interval", "wilson_intervals"]
 
@@ -62,6 +61,10 @@ def as_int_array(values: Sequence[int] | npt.ArrayLike, name: str) -> npt.NDArra
 def _wilson_core(
     successes: npt.NDArray[np.int64], ns: npt.NDArray[np.int64], alpha: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    # statsmodels is imported here, not at module level: it is ~0.9 s of every command's
+    # start-up, and most commands never compute an interval.
+    from statsmodels.stats.proportion import proportion_confint
+
     # One code path for scalar and vector calls, so the two agree bit for bit.
     low, high = proportion_confint(successes, ns, alpha=alpha, method="wilson")
     low = np.asarray(low, dtype=np.float64)

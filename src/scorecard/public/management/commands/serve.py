@@ -25,6 +25,8 @@ class Command(BaseCommand):
         # Every start, not only the first: after an upgrade new static files must be
         # in the manifest, or the pages that use them answer 500.
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The shared cache's table (no-op with Redis), should the cache setting have changed.
+        call_command("createcachetable", verbosity=0)
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
             # The embedded set-up runs its own worker; with PostgreSQL several servers

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from scorecard.scorecards.compare import COMPARE_COLUMNS, compare_rounds
+from scorecard.scorecards.compare import compare_table
 from scorecard.scorecards.management.commands.results import add_output_options, get_round, write
-from scorecard.scorecards.results import to_csv, to_json
+from scorecard.scorecards.results import to_json
 
 
 class Command(BaseCommand):
@@ -22,10 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         base = get_round(options["base_round"])
         round_ = get_round(options["round"])
-        rows = compare_rounds(base, round_, public=options["public"])
+        table = compare_table(base, round_, public=options["public"])
         if options["format"] == "json":
-            payload = {"base_round": base.code, "round": round_.code, "rows": rows}
-            text = to_json(payload) + "\n"
+            payload = {"base_round": base.code, "round": round_.code, "rows": table.rows()}
+            write(self, to_json(payload) + "\n", options["out"])
         else:
-            text = to_csv(rows, COMPARE_COLUMNS)
-        write(self, text, options["out"])
+            write(self, table.csv_parts(), options["out"])

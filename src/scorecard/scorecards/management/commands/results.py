@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard.scorecards.models import Round
-from scorecard.scorecards.results import COLUMNS, round_results, to_csv, to_json
+from scorecard.scorecards.results import results_table, to_json
 
 
 def get_round(code: str) -> Round:
@@ -26,11 +27,17 @@ def add_output_options(parser: CommandParser) -> None:
     parser.add_argument("--out", default="", help="write to FILE instead of standard output")
 
 
-def write(command: BaseCommand, text: str, out: str) -> None:
+def write(command: BaseCommand, text: str | Iterable[str], out: str) -> None:
+    """Write the text, or its parts one after the other (a national CSV is written in
+    chunks, never held whole)."""
+    parts = [text] if isinstance(text, str) else text
     if out:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        with Path(out).open("w", encoding="utf-8", newline="") as fh:
+            for part in parts:
+                fh.write(part)
     else:
-        command.stdout.write(text, ending="")
+        for part in parts:
+            command.stdout.write(part, ending="")
         command.stdout.flush()
 
 
@@ -43,9 +50,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = get_round(options["round"])
-        rows = round_results(round_, public=options["public"])
+        table = results_table(round_, public=options["public"])
         if options["format"] == "json":
-            text = to_json({"round": round_.code, "rows": rows}) + "\n"
+            write(
+                self, to_json({"round": round_.code, "rows": table.rows()}) + "\n", options["out"]
+            )
         else:
-            text = to_csv(rows, COLUMNS)
-        write(self, text, options["out"])
+            write(self, table.csv_parts(), options["out"])
