@@ -183,6 +183,9 @@ function drawParticipants(T) {
 
 // 3. proposed indicators --------------------------------------------------------------
 let chosenProposers = new Set();
+// What is typed for a new indicator survives a redraw (a save or a sync finishing while
+// the facilitator types), like the chosen proposers.
+let customDraft = "";
 
 function drawProposals(T) {
   const everyone = people();
@@ -199,7 +202,8 @@ function drawProposals(T) {
         selected: false, order: props.length, deleted: false });
     }
   };
-  const custom = h("input", { id: "custom-text", placeholder: T.custom });
+  const custom = h("input", { id: "custom-text", placeholder: T.custom, value: customDraft,
+    oninput: (e) => { customDraft = e.target.value; } });
   return h("div", {},
     h("h2", {}, T.steps.proposals),
     h("p", {}, T.who_proposes),
@@ -215,7 +219,11 @@ function drawProposals(T) {
         h("button", { type: "button", "data-propose": ind.code, onclick: () => addTo(ind.code, "") }, T.propose));
     })),
     h("div", { class: "row" }, custom,
-      h("button", { type: "button", id: "add-custom", onclick: () => { if (custom.value.trim()) addTo("", custom.value.trim()); } }, T.add)),
+      h("button", { type: "button", id: "add-custom", onclick: () => {
+        const text = (custom.value || customDraft).trim();
+        customDraft = "";
+        if (text) addTo("", text);
+      } }, T.add)),
     h("ul", { class: "customs" }, ...props.filter((p) => !p.indicator).map((p) =>
       h("li", {}, p.text, h("small", {}, ` (${p.proposers.length})`)))),
     nextButton(T, "proposals"));
