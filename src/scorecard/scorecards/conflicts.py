@@ -13,8 +13,8 @@ from scorecard.scorecards.actions import ActionError
 from scorecard.scorecards.cube import add_responses
 from scorecard.scorecards.exports import RowValidator
 from scorecard.scorecards.forms import form_spec
-from scorecard.scorecards.importing import response_fields
 from scorecard.scorecards.models import Conflict, Enumerator, Response
+from scorecard.scorecards.rows import response_fields
 
 
 @transaction.atomic

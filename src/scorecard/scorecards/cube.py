@@ -22,7 +22,7 @@ for _i, _ch in enumerate(RATING_CHARS + DONT_KNOW):
 COUNTS = ("n_1", "n_2", "n_3", "n_4", "n_5", "n_dk")
 CUBE_COLUMNS: tuple[str, ...] = ("round", "commune", "facility", "question", "sex", "youth")
 CUBE_COLUMNS += ("disability", "minority", "idpoor", *COUNTS)
-_FLAG = {True: "yes", False: "no", None: ""}
+FLAG_TEXT = {True: "yes", False: "no", None: ""}
 
 
 def youth_band() -> tuple[int, int]:
@@ -48,8 +48,8 @@ def profile_of(
         commune,
         sex,
         "youth" if youth else "non_youth",
-        _FLAG[disability],
-        _FLAG[minority],
+        FLAG_TEXT[disability],
+        FLAG_TEXT[minority],
         idpoor or "",
     )
 
@@ -126,7 +126,7 @@ class Cube:
                 for level, name in enumerate(COUNTS):
                     setattr(cell, name, getattr(cell, name) + int(row[level]))
                 changed.append(cell)
-        from scorecard.scorecards.importing import insert_rows
+        from scorecard.scorecards.rows import insert_rows
 
         insert_rows(RatingCount, CUBE_COLUMNS, new)
         RatingCount.objects.bulk_update(changed, list(COUNTS), batch_size=500)
