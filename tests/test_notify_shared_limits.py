@@ -1,8 +1,9 @@
-"""Rate limits count in one shared cache: two server processes add to the same count.
+"""Rate limits count in the database: two server processes add to the same count.
 
 With a per-process memory cache each gunicorn worker would count alone (a limit of 600 a
-minute would be 600 per worker). Without REDIS_URL the cache is a database table; these
-tests run real separate processes on one SQLite file and count in it.
+minute would be 600 per worker). The count is one upsert on ``api.CallCount``; these
+tests run real separate processes on one SQLite file and count in it, with and without
+REDIS_URL (the cache of pages and answers).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ import json, os, sys
 import django
 django.setup()
 from django.core.management import call_command
+from django.db import connection
+from scorecard.api.models import CallCount
 call_command("createcachetable", verbosity=0)
+if CallCount._meta.db_table not in connection.introspection.table_names():
+    with connection.schema_editor() as editor:  # the first, lone process makes it
+        editor.create_model(CallCount)
 from scorecard.api.auth import count_call
 from scorecard.notify.subscribe import over_limit
 what, n = sys.argv[1], int(sys.argv[2])
@@ -88,7 +94,7 @@ REDIS = "redis://127.0.0.1:6379/13"
 
 
 def test_with_redis_two_processes_add_to_one_count(tmp_path):
-    """REDIS_URL (several app servers): the same counts, in Redis (INCR)."""
+    """REDIS_URL (several app servers): the cache is Redis, the counts the same."""
     import redis
 
     client = redis.Redis.from_url(REDIS, socket_connect_timeout=2)
@@ -103,3 +109,20 @@ def test_with_redis_two_processes_add_to_one_count(tmp_path):
         client.flushdb()
     assert first == [1, 2, 3]
     assert sorted(together[0] + together[1]) == list(range(4, 64))
+
+
+@pytest.mark.django_db
+def test_a_window_starts_again_when_it_ends_and_ended_ones_are_cleared(monkeypatch):
+    from scorecard.api import auth
+    from scorecard.api.models import CallCount
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(auth.time, "time", lambda: clock[0])
+    assert [auth.count_call("k", timeout=60) for _ in range(3)] == [1, 2, 3]
+    assert auth.count_call("other", timeout=10) == 1
+    clock[0] += 30
+    assert auth.count_call("k", timeout=60) == 4  # the same window
+    clock[0] += 31  # k's window (60 s from its first call) has ended, other's long ago
+    assert auth.count_call("k", timeout=60) == 1
+    assert auth.count_call("fresh", timeout=60) == 1  # a first call clears ended windows
+    assert set(CallCount.objects.values_list("key", flat=True)) == {"k", "fresh"}

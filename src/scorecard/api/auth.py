@@ -17,14 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from scorecard.accounts.access import Perm, can
-from scorecard.api.models import ApiToken, digest
+from scorecard.api.models import ApiToken, CallCount, digest
 from scorecard.config import env_int
 
 View = Callable[..., HttpResponse]
@@ -96,18 +95,31 @@ def throttle(request: HttpRequest, token: ApiToken | None) -> None:
 
 
 def count_call(key: str, timeout: int = 120) -> int:
-    """This call's number in its window, counted in the shared cache (settings.CACHES), so
-    every gunicorn worker and every server adds to one count. The first call of a window
-    creates the key. The database cache's increment is a read then a write: on SQLite the
-    transaction makes them one step (the write lock is taken at BEGIN); on PostgreSQL two
-    calls at the same instant may count once, so a cluster should set REDIS_URL (INCR)."""
-    with transaction.atomic():
-        try:
-            return cache.incr(key)
-        except ValueError:  # the window's first call, or the key expired
-            if cache.add(key, 1, timeout=timeout):
-                return 1
-            return cache.incr(key)
+    """This call's number in its window (``timeout`` seconds from the window's first call).
+
+    One ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` on ``CallCount``: the database
+    counts, atomically, so every gunicorn worker and every app server adds to one count and
+    no two calls at the same instant count once (SQLite 3.35+ and PostgreSQL). A window's
+    first call also clears the windows that have ended.
+    """
+    now = int(time.time())
+    quote = connection.ops.quote_name
+    table = quote(CallCount._meta.db_table)
+    k, calls, expires = (quote(f) for f in ("key", "calls", "expires"))
+    ended = f"{table}.{expires} <= %s"
+    sql = (
+        f"INSERT INTO {table} ({k}, {calls}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 - names from the model
+        f"ON CONFLICT ({k}) DO UPDATE SET "
+        f"{calls} = CASE WHEN {ended} THEN 1 ELSE {table}.{calls} + 1 END, "
+        f"{expires} = CASE WHEN {ended} THEN excluded.{expires} ELSE {table}.{expires} END "
+        f"RETURNING {calls}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, now + timeout, now, now])
+        number = int(cursor.fetchone()[0])
+        if number == 1:
+            cursor.execute(f"DELETE FROM {table} WHERE {expires} <= %s", [now])  # noqa: S608
+    return number
 
 
 def endpoint(

@@ -48,3 +48,18 @@ class ApiToken(models.Model):
             can_write=can_write,
         )
         return token, key
+
+
+class CallCount(models.Model):
+    """Calls counted per key until ``expires`` (Unix seconds), for the rate limits.
+
+    One upsert a call (``api.auth.count_call``): exact across every worker and server on
+    SQLite and PostgreSQL alike, with no read-then-write in Python between them.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    calls = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.calls}"

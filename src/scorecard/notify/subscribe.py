@@ -54,7 +54,7 @@ def read_link(token: str) -> tuple[Subscription, str] | None:
 
 
 def over_limit(address: str) -> bool:
-    # Counted in the shared cache, so every server process adds to one count.
+    # Counted in the database (api.CallCount), so every server process adds to one count.
     return count_call(f"notify:subscribe:{address}", timeout=3600) > LIMIT_PER_HOUR
 
 
