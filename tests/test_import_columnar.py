@@ -206,3 +206,39 @@ def test_it_writes_raw_cells_as_json_does(cells):
     import json
 
     assert raw_json(cells) == json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_it_writes_datetimes_as_django_does():
+    import datetime as dt
+
+    from django.db import connection
+
+    from scorecard.scorecards.rows import db_datetimes
+
+    zone = dt.timezone(dt.timedelta(hours=7))
+    values = [
+        dt.datetime(2024, 3, 4, 0, 10, 22, 601000, tzinfo=zone),  # the day before in UTC
+        dt.datetime(2024, 3, 4, 12, 0, 0, tzinfo=zone),  # no microseconds
+        dt.datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        None,
+        dt.datetime(2019, 1, 1, 8, 0),  # naive: the project's time zone
+    ]
+    written = db_datetimes(values)
+    assert written[3] is None
+    if connection.vendor == "sqlite":  # the very text Django's own adapter writes
+        from django.utils import timezone
+
+        expected = [
+            None
+            if v is None
+            else connection.ops.adapt_datetimefield_value(v if v.tzinfo else timezone.make_aware(v))
+            for v in values
+        ]
+        assert written == expected
+    else:
+        from django.utils import timezone
+
+        for v, text in zip(values, written, strict=True):
+            if v is not None:
+                parsed = dt.datetime.fromisoformat(text)
+                assert parsed == (v if v.tzinfo else timezone.make_aware(v))

@@ -129,8 +129,24 @@ class EnumeratorQuality:
         return [f for f in FLAGS if counts[f]]
 
 
+class _Shares:
+    """The two shares both summaries report (the table's and the light counts')."""
+
+    trained: int
+    succeeded: int
+    succeeded_female: int
+
+    @property
+    def succeeded_share(self) -> float | None:
+        return self.succeeded / self.trained if self.trained else None
+
+    @property
+    def succeeded_female_share(self) -> float | None:
+        return self.succeeded_female / self.succeeded if self.succeeded else None
+
+
 @dataclass(frozen=True)
-class SuccessSummary:
+class SuccessSummary(_Shares):
     round_code: str
     rules: QualityRules
     trained: int  # trained enumerators (youth trainees), whether they interviewed or not
@@ -139,17 +155,9 @@ class SuccessSummary:
     interviews: int
     enumerators: list[EnumeratorQuality]
 
-    @property
-    def succeeded_share(self) -> float | None:
-        return self.succeeded / self.trained if self.trained else None
-
-    @property
-    def succeeded_female_share(self) -> float | None:
-        return self.succeeded_female / self.succeeded if self.succeeded else None
-
 
 @dataclass(frozen=True)
-class SuccessCounts:
+class SuccessCounts(_Shares):
     """Who of the given trainees succeeded in a round (the light figure, no table)."""
 
     trained: int  # trainees given, whether they interviewed or not
@@ -158,14 +166,6 @@ class SuccessCounts:
     succeeded_female: int
     interviews: int  # the trainees' interviews in the round
     ids: tuple[str, ...]  # the trainees who succeeded, sorted
-
-    @property
-    def succeeded_share(self) -> float | None:
-        return self.succeeded / self.trained if self.trained else None
-
-    @property
-    def succeeded_female_share(self) -> float | None:
-        return self.succeeded_female / self.succeeded if self.succeeded else None
 
 
 def _succeeded(interviews: int, concrete: int, rules: QualityRules) -> bool:

@@ -25,6 +25,7 @@ from scorecard.scorecards.results import (
     Table,
     Text,
     has_intervals,
+    key_columns,
     min_cell,
     round_figures,
 )
@@ -132,12 +133,7 @@ def compare_table(
     size = len(rows)
     data: dict[str, Column] = {
         "base_round": Text([base.code], np.zeros(size, dtype=np.int64)),
-        "round": Text([round_.code], np.zeros(size, dtype=np.int64)),
-        "commune": Text(new.places, r.place),
-        "facility": Text([q[0] for q in new.questions], r.question),
-        "indicator": Text([q[1] for q in new.questions], r.question),
-        "breakdown": Text([s[0] for s in SLOTS], r.slot),
-        "group": Text([s[1] for s in SLOTS], r.slot),
+        **key_columns(round_.code, new.places, new.questions, r.place, r.question, r.slot),
         "base_n": b.n,
         "base_satisfied_share": b.share,
         "n": r.n,

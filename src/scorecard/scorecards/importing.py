@@ -68,8 +68,6 @@ from scorecard.scorecards.rows import (
     RATINGS_AT,
     RAW_AT,
     YOUTH_TEXT,
-    aware,
-    datetime_param,
     db_datetimes,
     dumps_compact,
     insert_responses,
@@ -132,9 +130,8 @@ class Importer:
             self.enumerators[code] = pk
         self.unknown: set[str] = set()
         self.errors: list[RowError] = []
-        self.adapt_datetime = datetime_param()
         self.youth = youth_band()
-        self.now_db = self.adapt_datetime(timezone.now())
+        self.now_db = db_datetimes([timezone.now()])[0]
         self.seen: set[int] | None = None
 
     def run(
@@ -381,8 +378,7 @@ class Importer:
 
     def row(self, p: ParsedResponse) -> tuple[Any, ...]:
         """The values of INSERT_COLUMNS for one accepted row."""
-        adapt = self.adapt_datetime
-        started, ended = p.started, p.ended
+        started_db, ended_db = db_datetimes([p.started, p.ended])
         return (
             self.round.pk,
             self.record.pk,
@@ -404,8 +400,8 @@ class Importer:
             p.change or "",
             ratings_string(p),
             dumps_compact(p.needs),
-            None if started is None else adapt(aware(started)),
-            None if ended is None else adapt(aware(ended)),
+            started_db,
+            ended_db,
             self.record.file_name,
             p.form_version,
             p.review_state or "",

@@ -291,16 +291,30 @@ def results_table(round_: Round, public: bool = False, commune: str | None = Non
     return figures_table(round_figures(round_, commune), public)
 
 
+def key_columns(
+    code: str,
+    places: Sequence[str],
+    questions: Sequence[tuple[str, str]],
+    place: npt.NDArray[np.int64],
+    question: npt.NDArray[np.int64],
+    slot: npt.NDArray[np.int64],
+) -> dict[str, Column]:
+    """The contract's key columns (round .. group) of rows given as index arrays."""
+    return {
+        "round": Text([code], np.zeros(len(place), dtype=np.int64)),
+        "commune": Text(places, place),
+        "facility": Text([q[0] for q in questions], question),
+        "indicator": Text([q[1] for q in questions], question),
+        "breakdown": Text([s[0] for s in SLOTS], slot),
+        "group": Text([s[1] for s in SLOTS], slot),
+    }
+
+
 def figures_table(f: Figures, public: bool = False) -> Table:
     counts = f.counts
     suppressed = f.n < min_cell()
     data: dict[str, Column] = {
-        "round": Text([f.code], np.zeros(len(f.n), dtype=np.int64)),
-        "commune": Text(f.places, f.place),
-        "facility": Text([q[0] for q in f.questions], f.question),
-        "indicator": Text([q[1] for q in f.questions], f.question),
-        "breakdown": Text([s[0] for s in SLOTS], f.slot),
-        "group": Text([s[1] for s in SLOTS], f.slot),
+        **key_columns(f.code, f.places, f.questions, f.place, f.question, f.slot),
         "n": f.n,
         **{f"n_{k + 1}": counts[:, k] for k in range(5)},
         "mean": (counts @ np.arange(1, 6)) / f.n,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -86,23 +86,6 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def datetime_param() -> Callable[[dt.datetime | None], Any]:
-    """How a datetime goes into a raw INSERT: SQLite stores UTC text (as Django does);
-    PostgreSQL's COPY reads ISO 8601 with its offset. Text either way, so the rows are
-    plain strings and numbers (``_Chunk.encode``)."""
-    if connection.vendor != "sqlite":
-        return lambda value: None if value is None else value.isoformat()
-    # (``Importer.db_datetimes`` writes the same text for many values at once)
-    utc = dt.UTC
-
-    def adapt(value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        return str(value.astimezone(utc).replace(tzinfo=None))
-
-    return adapt
-
-
 def insert_rows(model: type[Any], names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Plain tuples straight into the table: COPY on PostgreSQL, one executemany on SQLite
     (the ORM's per-object work would cost ten times more)."""
@@ -157,7 +140,8 @@ def response_fields(p: ParsedResponse, enumerator_id: int | None) -> dict[str, A
 
 
 def db_datetimes(values: list[dt.datetime | None]) -> list[str | None]:
-    """``adapt_datetime`` of many values at once: the UTC text through numpy costs a
+    """Datetimes as the raw INSERT writes them: UTC text (as Django stores them in SQLite;
+    with ``+00:00`` for PostgreSQL's COPY), for many values at once: through numpy this costs a
     third of ``str(value.astimezone(UTC))`` (3.5 us a value, two per row)."""
     known = [v for v in values if v is not None]
     if not known:
