@@ -169,3 +169,27 @@ def cached(key: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM scorecard_cache WHERE cache_key = %s", [key])
         return bool(cursor.fetchone()[0])
+
+
+def test_it_restores_an_archive_with_another_page_size(world):
+    """Archives made before new SQLite databases had 32 KiB pages hold 4 KiB pages."""
+    import sqlite3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page size")
+    before = every_table()
+    out = world / "old.tar.gz"
+    backup(out)
+    with tarfile.open(out, "r:gz") as archive:
+        archive.extractall(world / "x", filter="data")
+    db = sqlite3.connect(world / "x" / "database.sqlite3")
+    db.execute("PRAGMA page_size=4096")
+    db.execute("VACUUM")
+    assert db.execute("PRAGMA page_size").fetchone() == (4096,)
+    db.close()
+    with tarfile.open(out, "w:gz") as archive:
+        for name in sorted(p.name for p in (world / "x").iterdir()):
+            archive.add(world / "x" / name, arcname=name)
+    Programme.objects.filter(code="bk").update(title_en="changed")
+    restore(out)
+    assert every_table() == before

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scorecard.scorecards.exports.columnar import raw_json
+from scorecard.scorecards.exports.columnar import raw_json, raw_json_rows
 from scorecard.scorecards.importing import import_export
 from scorecard.scorecards.models import Conflict, Import, RatingCount, Response, Round
 from tests.factories_scorecards import make_export, make_round
@@ -199,13 +199,20 @@ def _age_at(i_bad: int, value: str):
         ["zero\u200bwidth"],
         ["\x7f"],
         ["\u2028"],
+        ["\x00", "\x1f\x1e"],
+        [""],
         [],
     ],
 )
 def test_it_writes_raw_cells_as_json_does(cells):
     import json
 
-    assert raw_json(cells) == json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    expected = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    assert raw_json(cells) == expected
+    clean = ["a", "ស្ត្រី", ""]
+    batch = raw_json_rows([clean, cells, [], ["x"]])  # one bad row makes the batch slow
+    assert batch == [raw_json(clean), expected, "[]", '["x"]']
+    assert raw_json_rows([clean, [], ["x"]]) == [raw_json(clean), "[]", '["x"]']
 
 
 def test_it_writes_datetimes_as_django_does():
@@ -242,3 +249,99 @@ def test_it_writes_datetimes_as_django_does():
             if v is not None:
                 parsed = dt.datetime.fromisoformat(text)
                 assert parsed == (v if v.tzinfo else timezone.make_aware(v))
+
+
+def test_it_writes_copy_lines_that_read_back_the_same():
+    from scorecard.scorecards.rows import COPY_KINDS, copy_line, copy_texts, copy_values
+
+    texts = ["plain", "tab\there", "two\nlines", "cr\r", "back\\slash", "\\N", "ស្ត្រី", ""]
+    for text in texts:
+        values = tuple(
+            7 if kind == "int" else True if kind == "bool" else text for kind in COPY_KINDS
+        )
+        line = copy_line(values)
+        assert "\n" not in line and line.count("\t") == len(COPY_KINDS) - 1
+        assert copy_values(line) == values
+    nulls = tuple(None if kind != "text" else "x" for kind in COPY_KINDS)
+    assert copy_values(copy_line(nulls)) == nulls
+    assert copy_texts(["a", None, "\\N"]) == ["a", "\\N", "\\\\N"]
+    assert copy_texts(["a", "b"]) == ["a", "b"]
+
+
+def test_it_copies_rows_with_characters_copy_must_escape(tmp_path):
+    """Cells with backslashes, tabs and line breaks, in the fast path's ids and texts."""
+
+    def tweak(i: int, row: dict[str, str]) -> None:
+        if i % 3 == 0:
+            row["health_centre/needs"] = "back\\slash\tand tab"
+        if i % 5 == 0:
+            row["enumerator"] = "enum\\01"
+        if i % 7 == 0:
+            row["meta/rootUuid"] = f"uuid:id\\{i}"
+
+    path = make_export(make_round(), tmp_path / "e.csv", rows=60, tweak=tweak)
+    record = assert_same(path, parallel=True)
+    assert record.accepted == 60
+    stored_needs = Response.objects.filter(needs__isnull=False).values_list("needs", flat=True)
+    assert any(n.get("health_centre") == "back\\slash\tand tab" for n in stored_needs)
+
+
+BULK_TIMES = [  # (cells, read in bulk)
+    (["2024-03-04T12:10:22.601+07:00", "2024-03-04T00:10:22.000+07:00", ""], True),
+    (["2024-03-04T12:10:22+07:00", "1999-12-31T23:59:59+07:00"], True),
+    (["2024-03-04T12:10:22.601234-05:30", ""], True),
+    (["", ""], True),
+    (["2024-03-04 12:10:22.601+07:00"], False),  # a space: fromisoformat reads it, numpy too
+    (["2024-02-30T12:10:22.601+07:00"], False),  # no such day
+    (["2024-03-04T12:10:22.601Z"], False),
+    (["2024-03-04T12:10:22.601+0700"], False),
+    (["2024-03-04T12:10:22.601+07:00", "2024-03-04T12:10:22.601+08:00"], False),
+    (["2024-03-04T12:10:22.6+07:00"], False),
+    (["2024-03-04T24:00:00.000+07:00"], False),
+    (["NaT+07:00", "today+07:00"], False),
+    ([" 2024-03-04T12:10:22.601+07:00"], False),
+]
+
+
+@pytest.mark.parametrize(("cells", "bulk"), BULK_TIMES)
+def test_it_reads_times_in_bulk_as_fromisoformat_does(cells, bulk):
+    import datetime as dt
+
+    from scorecard.scorecards.exports.times import iso_utc, utc_text
+
+    got = iso_utc(cells)
+    assert (got is not None) == bulk
+    if got is not None:  # else each cell goes through fromisoformat, as the row validator
+        parsed = [dt.datetime.fromisoformat(c) if c else None for c in cells]
+        assert got[0] == utc_text(parsed, dt.UTC)
+
+
+def test_it_reads_kobo_times_in_bulk():
+    from scorecard.scorecards.exports.times import iso_utc
+
+    got = iso_utc(
+        ["2024-03-04T12:10:22.601+07:00", "", "2024-03-04T06:59:59+07:00"[:19] + "+07:00"]
+    )
+    assert got is None  # two precisions in one column: read one by one
+    text, _ = iso_utc(["2024-03-04T06:10:22.601+07:00", ""]) or ([], None)
+    assert text == ["2024-03-03 23:10:22.601000", None]
+
+
+def test_it_stores_raw_rows_and_needs_as_text(tmp_path):
+    """The SQLite producer sends long texts as UTF-8 bytes (``rows.UTF8_COLUMNS``): they
+    must still be stored as text, readable by SQL text functions and as JSON."""
+    from django.db import connection
+
+    round_ = make_round()
+    path = make_export(round_, tmp_path / "e.csv", rows=40)
+    import_export("test", round_, path, parallel=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT "
+            + ("typeof(raw), typeof(needs)" if connection.vendor == "sqlite" else "'text', 'text'")
+            + " FROM scorecards_response"
+        )
+        assert cursor.fetchall() == [("text", "text")]
+    response = Response.objects.filter(round=round_).first()
+    assert response is not None and isinstance(response.raw, list)
+    assert isinstance(response.needs, dict) and response.raw_row()["commune"]

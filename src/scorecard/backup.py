@@ -176,9 +176,17 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def _restore_database(engine: str, source: Path) -> None:
     if engine == "sqlite":
         connection.ensure_connection()
+        live = connection.connection
         with sqlite3.connect(source) as copy:
+            # The backup API cannot change the page size of a database in WAL mode or in
+            # memory: an archive made before new databases had 32 KiB pages is rewritten
+            # (this extracted copy of it) with the live database's page size first.
+            (size,) = live.execute("PRAGMA page_size").fetchone()
+            if copy.execute("PRAGMA page_size").fetchone() != (size,):
+                copy.execute(f"PRAGMA page_size = {int(size)}")
+                copy.execute("VACUUM")
             # The backup API replaces every page of the live database in one step.
-            copy.backup(connection.connection)
+            copy.backup(live)
         copy.close()
         return
     env, args = _pg_env_args()

@@ -9,10 +9,12 @@ from typing import Any
 
 from scorecard.scorecards.cube import Profile
 from scorecard.scorecards.models import Conflict, Response, Round
+from scorecard.scorecards.rows import ENUMERATOR_AT
 from scorecard.scorecards.spec import RowError
 
-# One valid row ready to write: stable id, content hash, row number, INSERT_COLUMNS values.
-Item = tuple[str, str, int, tuple[Any, ...]]
+# One valid row ready to write: stable id, content hash, row number, INSERT_COLUMNS values
+# (or, from the columnar producer for PostgreSQL, their COPY line: ``rows.copy_line``).
+Item = tuple[str, str, int, Any]
 
 
 def _key(stable_id: str) -> int:
@@ -33,17 +35,31 @@ class Chunk:
     # the items' ratings already counted (``Cube.dump``), as if every item were accepted:
     # the writer takes away the few it does not insert. None: the writer counts them.
     cube: dict[Profile, bytes] | None = None
+    codes: set[str] = field(default_factory=set)  # the items' enumerator codes
+    # the items' COPY lines as the bytes PostgreSQL reads (line k is item k's; the items
+    # then carry k): ``encode`` makes it, so the writer sends the chunk as it came
+    copy: bytes | None = None
 
     def encode(self) -> bytes:
         """Plain data for ``marshal`` (only the import's own child process writes it)."""
         errors = [(e.row, e.column, e.value, e.reason) for e in self.errors]
-        data = (self.rows, self.rejected, errors, self.items, self.columns, self.cube)
+        items, copy = self.items, self.copy
+        if items and isinstance(items[0][3], str):
+            copy = ("\n".join([it[3] for it in items]) + "\n").encode()
+            items = [(sid, h, row, k) for k, (sid, h, row, _) in enumerate(items)]
+        data = (self.rows, self.rejected, errors, items, self.columns, self.cube, self.codes, copy)
         return marshal.dumps(data)
 
     @classmethod
     def decode(cls, data: bytes) -> Chunk:
-        rows, rejected, errors, items, columns, cube = marshal.loads(data)  # noqa: S302
-        return cls(rows, rejected, [RowError(*e) for e in errors], items, columns, cube)
+        rows, rejected, errors, items, columns, cube, codes, copy = marshal.loads(data)  # noqa: S302
+        errors = [RowError(*e) for e in errors]
+        return cls(rows, rejected, errors, items, columns, cube, codes, copy)
+
+
+def codes(items: list[Item]) -> set[str]:
+    """The enumerator codes of items that carry INSERT_COLUMNS tuples."""
+    return {it[3][ENUMERATOR_AT] for it in items}
 
 
 @dataclass

@@ -23,7 +23,7 @@ import contextlib
 import gc
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from django.utils import timezone
 from scorecard.audit.log import record as audit
 from scorecard.audit.models import AuditEntry
 from scorecard.scorecards.actions import ActionError
-from scorecard.scorecards.batches import Batch, Chunk, Item, stored_keys
+from scorecard.scorecards.batches import Batch, Chunk, Item, codes, stored_keys
 from scorecard.scorecards.cube import (
     FLAG_TEXT,
     Cube,
@@ -51,7 +51,7 @@ from scorecard.scorecards.exports import (
     validate_rows,
     write_rejects,
 )
-from scorecard.scorecards.exports.columnar import ColumnarValidator
+from scorecard.scorecards.exports.columnar import ColumnarValidator, Columns
 from scorecard.scorecards.exports.pipeline import can_fork, forked
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.models import (
@@ -68,8 +68,15 @@ from scorecard.scorecards.rows import (
     RATINGS_AT,
     RAW_AT,
     YOUTH_TEXT,
+    as_values,
+    copy_line,
+    copy_text,
+    copy_texts,
+    copy_values,
     db_datetimes,
+    db_times,
     dumps_compact,
+    insert_copy,
     insert_responses,
     ratings_string,
 )
@@ -133,6 +140,9 @@ class Importer:
         self.youth = youth_band()
         self.now_db = db_datetimes([timezone.now()])[0]
         self.seen: set[int] | None = None
+        # PostgreSQL: the columnar producer writes each row as its COPY line, so the
+        # writer only joins the accepted ones (``rows.copy_line``)
+        self.copy = connection.vendor == "postgresql"
 
     def run(
         self, results: Iterator[Any], progress: Progress | None, *, parallel: bool = False
@@ -148,6 +158,8 @@ class Importer:
         *,
         parallel: bool = False,
     ) -> None:
+        """Write the chunks of ``make()``; with ``parallel``, made in a forked producer
+        process (``pipeline.forked``)."""
         if connection.vendor == "sqlite":  # a larger page cache for the index inserts
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -65536")
@@ -161,7 +173,9 @@ class Importer:
                 rec.columns.extend(chunk.columns)
             if chunk.cube is not None:
                 self.cube.merge(chunk.cube)
-            self.write_items(chunk.items, counted=chunk.cube is not None)
+            self.write_items(
+                chunk.items, counted=chunk.cube is not None, codes=chunk.codes, copy=chunk.copy
+            )
             if progress:
                 progress(rec.rows)
         self.cube.save(self.round)
@@ -189,10 +203,10 @@ class Importer:
                 continue
             items.append((result.stable_id, result.content_hash, result.row, row(result)))
             if len(items) >= BATCH:
-                yield Chunk(rows, rejected, errors, items, self.record.columns)
+                yield Chunk(rows, rejected, errors, items, self.record.columns, None, codes(items))
                 rows = rejected = 0
                 errors, items = [], []
-        yield Chunk(rows, rejected, errors, items, self.record.columns)
+        yield Chunk(rows, rejected, errors, items, self.record.columns, None, codes(items))
 
     def columnar_chunks(self, export: Export) -> Iterator[Chunk]:
         """``chunks`` for a CSV export read as cell lists and validated a batch at a time
@@ -202,7 +216,9 @@ class Importer:
             raise ExportError(errors)
         records = export.records()
         assert records is not None and export.convert is not None
-        validator = ColumnarValidator(self.spec, export.names, export.convert, CELL_CHAR)
+        validator = ColumnarValidator(
+            self.spec, export.names, export.convert, CELL_CHAR, timezone.get_current_timezone()
+        )
         chunk = Chunk(0, 0, [], [], self.record.columns, {})
         cube = Cube(self.cube.questions)
         batch: list[tuple[int, list[str]]] = []
@@ -236,37 +252,43 @@ class Importer:
             self.record.columns.extend(names)
         low, high = self.youth
         youth = {a: low <= a <= high for a in set(f.age)}
-        pks = {e: self.enumerators.get(e) for e in set(f.enumerator)}
-        values = zip(
-            repeat(self.round.pk, n),
-            repeat(self.record.pk, n),
-            f.stable_id,
-            f.instance_id,
-            f.content_hash,
-            f.commune,
-            f.village,
-            f.sex,
-            f.age,
-            [youth[a] for a in f.age],
-            f.disability,
-            f.minority,
-            f.idpoor,
-            f.enumerator,
-            [pks[e] for e in f.enumerator],
-            f.overall,
-            f.overall_dk,
-            f.change,
-            f.ratings,
-            f.needs,
-            db_datetimes(f.started),
-            db_datetimes(f.ended),
-            repeat(self.record.file_name, n),
-            f.form_version,
-            f.review_state,
-            f.raw,
-            repeat(self.now_db, n),
-            strict=False,  # repeat() is bounded by n, the lists have n items
-        )
+        codes = set(f.enumerator)
+        chunk.codes.update(codes)
+        pks = {e: self.enumerators.get(e) for e in codes}
+        values: Iterable[tuple[Any, ...] | str]
+        if self.copy:
+            values = self.copy_lines(f, youth, pks)
+        else:
+            values = zip(
+                repeat(self.round.pk, n),
+                repeat(self.record.pk, n),
+                f.stable_id,
+                f.instance_id,
+                f.content_hash,
+                f.commune,
+                f.village,
+                f.sex,
+                f.age,
+                [youth[a] for a in f.age],
+                f.disability,
+                f.minority,
+                f.idpoor,
+                f.enumerator,
+                [pks[e] for e in f.enumerator],
+                f.overall,
+                f.overall_dk,
+                f.change,
+                f.ratings,
+                [t.encode() for t in f.needs],  # rows.UTF8_COLUMNS
+                db_times(f.started),
+                db_times(f.ended),
+                repeat(self.record.file_name, n),
+                f.form_version,
+                f.review_state,
+                [t.encode() for t in f.raw],
+                repeat(self.now_db, n),
+                strict=False,  # repeat() is bounded by n, the lists have n items
+            )
         items: list[Item] = list(zip(f.stable_id, f.content_hash, f.row, values, strict=True))
         flag = FLAG_TEXT
         cube.add(
@@ -297,35 +319,102 @@ class Importer:
                 else:
                     value = self.row(res)
                     valid.append(value)
-                    placed.append((position, (res.stable_id, res.content_hash, res.row, value)))
+                    chunk.codes.add(res.enumerator)
+                    line = copy_line(value) if self.copy else value
+                    placed.append((position, (res.stable_id, res.content_hash, res.row, line)))
             placed.sort(key=lambda pi: pi[0])
             items = [it for _, it in placed]
             self.count(valid, cube=cube)
         chunk.items.extend(items)
 
+    def copy_lines(
+        self, f: Columns, youth: dict[int, bool], pks: dict[str, int | None]
+    ) -> list[str]:
+        """The fast rows of a batch as COPY lines (``rows.copy_line`` of the INSERT_COLUMNS
+        values), a column at a time."""
+        n = len(f)
+        const = copy_text
+        flag = {True: "t", False: "f", None: "\\N"}
+        ages = {a: str(a) for a in youth}
+        young = {a: flag[y] for a, y in youth.items()}
+        enumerators = {e: const(pk) for e, pk in pks.items()}
+        overall = {o: const(o) for o in set(f.overall)}
+        columns: list[Sequence[str]] = [
+            [const(self.round.pk)] * n,
+            [const(self.record.pk)] * n,
+            copy_texts(f.stable_id),
+            copy_texts(f.instance_id),
+            f.content_hash,  # hexadecimal
+            copy_texts(f.commune),
+            copy_texts(f.village),
+            copy_texts(f.sex),
+            [ages[a] for a in f.age],
+            [young[a] for a in f.age],
+            [flag[d] for d in f.disability],
+            [flag[m] for m in f.minority],
+            copy_texts(f.idpoor),
+            copy_texts(f.enumerator),
+            [enumerators[e] for e in f.enumerator],
+            [overall[o] for o in f.overall],
+            [flag[d] for d in f.overall_dk],
+            copy_texts(f.change),
+            f.ratings,  # rating characters
+            copy_texts(f.needs),
+            copy_texts(db_times(f.started)),
+            copy_texts(db_times(f.ended)),
+            [const(self.record.file_name)] * n,
+            copy_texts(f.form_version),
+            copy_texts(f.review_state),
+            copy_texts(f.raw),
+            [const(self.now_db)] * n,
+        ]
+        return list(map("\t".join, zip(*columns, strict=True)))
+
     def write(self, parsed: list[ParsedResponse]) -> None:
         self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])
 
-    def write_items(self, items: list[Item], *, counted: bool = False) -> None:
+    def write_items(
+        self,
+        items: list[Item],
+        *,
+        counted: bool = False,
+        codes: Iterable[str] | None = None,
+        copy: bytes | None = None,
+    ) -> None:
         """Classify and insert; ``counted``: the items are in the cube already (the ones
-        not inserted are taken away again)."""
+        not inserted are taken away again); ``codes``: the items' enumerator codes, when
+        known; ``copy``: the items' COPY lines (``Chunk.copy``; the items carry their
+        line numbers)."""
         if not items:
             return
-        enumerators, unknown = self.enumerators, self.unknown
-        for it in items:
-            code = it[3][ENUMERATOR_AT]
-            if code not in enumerators:
-                unknown.add(code)
+        lines: list[bytes] = []
+
+        def values(it: Item) -> tuple[Any, ...]:
+            if copy is None:
+                return as_values(it[3])
+            if not lines:
+                lines.extend(copy.split(b"\n"))
+            return copy_values(lines[it[3]].decode())
+
+        if codes is None:
+            codes = {values(it)[ENUMERATOR_AT] for it in items}
+        self.unknown.update(code for code in codes if code not in self.enumerators)
         if self.seen is None and len(items) >= SEEN_FROM:
             self.seen = stored_keys(self.round)
         batch = Batch(self.round, seen=self.seen)
         batch.classify(items)
-        rows = [it[3] for it in batch.new.values()]
-        insert_responses(rows)
-        if counted:
-            self.count([it[3] for it in (*batch.dropped, *batch.conflicts)], sign=-1)
+        accepted = batch.new.values()
+        if copy is None:
+            insert_responses([it[3] for it in accepted])
+        elif len(accepted) == len(items):  # the usual chunk: sent as it came
+            insert_copy(copy)
         else:
-            self.count(rows)
+            values(items[0])  # the lines, split
+            insert_copy(b"".join([lines[it[3]] + b"\n" for it in accepted]))
+        if counted:
+            self.count([values(it) for it in (*batch.dropped, *batch.conflicts)], sign=-1)
+        else:
+            self.count([values(it) for it in accepted])
         if batch.conflicts:
             stored = dict(
                 Response.objects.filter(
@@ -339,12 +428,12 @@ class Importer:
                     row=it[2],
                     stable_id=it[0],
                     stored_id=stored[it[0]],
-                    incoming=self.incoming(it[3][RAW_AT]),
+                    incoming=self.incoming(values(it)[RAW_AT]),
                     incoming_hash=it[1],
                 )
                 for it in batch.conflicts
             )
-        self.record.accepted += len(rows)
+        self.record.accepted += len(accepted)
         self.record.duplicates += batch.duplicates
         self.record.conflicts += len(batch.conflicts)
 
@@ -359,7 +448,7 @@ class Importer:
             sign,
         )
 
-    def incoming(self, raw: str) -> dict[str, str]:
+    def incoming(self, raw: str | bytes) -> dict[str, str]:
         """The row as read (``raw``'s inverse): a dict of column -> value."""
         values = json.loads(raw)
         if isinstance(values, dict):

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecard.accounts.models import Organisation, Role
 from scorecard.places.models import Commune, Facility, Village
 from scorecard.programmes.models import Programme
+from scorecard.scorecards.fields import JSONText
 from scorecard.scorecards.template_models import Indicator, Template, TemplateVersion
 
 RATING_CHARS = "12345"
@@ -263,13 +264,13 @@ class Response(models.Model):
     overall_dk = models.BooleanField(default=False)
     change = models.CharField(max_length=6, blank=True)
     ratings = models.CharField(max_length=200)  # see the module docstring
-    needs = models.JSONField(default=dict)  # facility type code -> free text
+    needs = JSONText(default=dict)  # facility type code -> free text
     started = models.DateTimeField(null=True)
     ended = models.DateTimeField(null=True)
     source_file = models.CharField(max_length=255)
     form_version = models.CharField(max_length=80, blank=True)
     review_state = models.CharField(max_length=12, blank=True)
-    raw = models.JSONField(default=dict)  # values in the order of source.columns (or a dict)
+    raw = JSONText(default=dict)  # values in the order of source.columns (or a dict)
     imported_at = models.DateTimeField()
 
     class Meta:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
-import numpy as np
 from django.db import connection
 from django.utils import timezone
 
 from scorecard.scorecards.cube import is_youth
+from scorecard.scorecards.exports.times import utc_text
 from scorecard.scorecards.models import DONT_KNOW, NO_ANSWER, RATING_CHARS, Response
 from scorecard.scorecards.spec import ParsedResponse
 
@@ -76,38 +77,137 @@ INSERT_COLUMNS = (
     "raw",
     "imported_at",
 )
+# how each INSERT_COLUMNS value is written in PostgreSQL's COPY text (``copy_line``)
+_INT, _BOOL, _TEXT = "int", "bool", "text"
+COPY_KINDS = tuple(
+    _INT
+    if name in ("round", "source", "age", "enumerator", "overall")
+    else _BOOL
+    if name in ("youth", "disability", "minority", "overall_dk")
+    else _TEXT
+    for name in INSERT_COLUMNS
+)
 RATINGS_AT = INSERT_COLUMNS.index("ratings")
 ENUMERATOR_AT = INSERT_COLUMNS.index("enumerator_code")
 RAW_AT = INSERT_COLUMNS.index("raw")
 dumps_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
+# --------------------------------------------------------------------------- COPY text
+
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+_ESCAPED = re.compile(r"\\[\\tnr]")
+_BOOL_TEXT = {True: "t", False: "f", None: "\\N"}
 
 
-def insert_rows(model: type[Any], names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def copy_text(value: Any) -> str:
+    """One value as COPY's text format writes it (NULL is ``\\N``)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return _BOOL_TEXT[value]
+    text = str(value)
+    if _SPECIAL.search(text):
+        return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text)
+    return text
+
+
+def copy_column(values: Sequence[Any]) -> list[str]:
+    """``copy_text`` of a column, once per distinct value."""
+    text = {v: copy_text(v) for v in set(values)}
+    return [text[v] for v in values]
+
+
+def copy_texts(values: Sequence[str | None]) -> Sequence[str]:
+    """A column of text (or None) as COPY text: one search over the whole column, and
+    ``copy_column`` only when some value needs escaping."""
+    known = [v for v in values if v is not None] if None in values else values
+    if _SPECIAL.search("".join(known)):  # type: ignore[arg-type]
+        return copy_column(values)
+    if known is values:
+        return values  # type: ignore[return-value]
+    return ["\\N" if v is None else v for v in values]
+
+
+def copy_line(values: Sequence[Any]) -> str:
+    """An INSERT_COLUMNS row as one line of COPY text (without the line break)."""
+    return "\t".join([copy_text(v) for v in values])
+
+
+def copy_values(line: str) -> tuple[Any, ...]:
+    """``copy_line``'s inverse: the INSERT_COLUMNS values of one line (for the few rows
+    the writer does not insert: duplicates and conflicts)."""
+    values: list[Any] = []
+    for kind, text in zip(COPY_KINDS, line.split("\t"), strict=True):
+        if text == "\\N":
+            values.append(None)
+        elif kind == _INT:
+            values.append(int(text))
+        elif kind == _BOOL:
+            values.append(text == "t")
+        elif "\\" in text:
+            values.append(_ESCAPED.sub(lambda m: _UNESCAPES[m.group()], text))
+        else:
+            values.append(text)
+    return tuple(values)
+
+
+def as_values(row: tuple[Any, ...] | str) -> tuple[Any, ...]:
+    """An item's INSERT_COLUMNS values, whether it carries them or their COPY line."""
+    return copy_values(row) if isinstance(row, str) else row
+
+
+def _table(model: type[Any], names: Sequence[str]) -> tuple[str, str]:
+    """A model's table and the columns of ``names``, quoted (from the model, never from
+    the file)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    return quote(model._meta.db_table), columns
+
+
+def insert_rows(
+    model: type[Any],
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...] | str],
+    utf8: Collection[str] = (),
+) -> None:
     """Plain tuples straight into the table: COPY on PostgreSQL, one executemany on SQLite
-    (the ORM's per-object work would cost ten times more)."""
+    (the ORM's per-object work would cost ten times more). On PostgreSQL the rows may be
+    ``copy_line`` texts already (the import's producer makes them). On SQLite the
+    columns named in ``utf8`` may hold text as UTF-8 bytes, stored as text: the import's
+    producer encodes its long texts once, where the writer would decode them from the
+    producer's bytes and SQLite encode them again."""
     if not rows:
         return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    # table and column names come from the model, never from the file
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    table, columns = _table(model, names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                lines = [row if isinstance(row, str) else copy_line(row) for row in rows]
+                copy.write("\n".join(lines) + "\n")
             return
-        marks = ", ".join(["%s"] * len(names))
+        # CAST of a blob to text takes its bytes as the database's encoding (UTF-8)
+        marks = ", ".join(["CAST(%s AS TEXT)" if n in utf8 else "%s" for n in names])
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def insert_responses(rows: list[tuple[Any, ...]]) -> None:
-    insert_rows(Response, INSERT_COLUMNS, rows)
+UTF8_COLUMNS = ("needs", "raw")  # written as UTF-8 bytes by the SQLite producer
+
+
+def insert_responses(rows: Sequence[tuple[Any, ...] | str]) -> None:
+    insert_rows(Response, INSERT_COLUMNS, rows, UTF8_COLUMNS)
+
+
+def insert_copy(data: bytes) -> None:
+    """Responses as COPY text already (PostgreSQL): INSERT_COLUMNS lines, each ended."""
+    table, columns = _table(Response, INSERT_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
 
 
 def response_fields(p: ParsedResponse, enumerator_id: int | None) -> dict[str, Any]:
@@ -139,24 +239,14 @@ def response_fields(p: ParsedResponse, enumerator_id: int | None) -> dict[str, A
     }
 
 
-def db_datetimes(values: list[dt.datetime | None]) -> list[str | None]:
+def db_datetimes(values: Sequence[dt.datetime | None]) -> list[str | None]:
     """Datetimes as the raw INSERT writes them: UTC text (as Django stores them in SQLite;
-    with ``+00:00`` for PostgreSQL's COPY), for many values at once: through numpy this costs a
-    third of ``str(value.astimezone(UTC))`` (3.5 us a value, two per row)."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return [None] * len(values)
-    us = np.fromiter(
-        ((aware(v) - _EPOCH) // _MICROSECOND for v in known),  # type: ignore[operator]
-        dtype=np.int64,
-        count=len(known),
-    )
-    suffix = "" if connection.vendor == "sqlite" else "+00:00"
-    text = [
-        (t if t[-6:] != "000000" else t[:-7]).replace("T", " ") + suffix
-        for t in np.datetime_as_string(us.astype("datetime64[us]"), unit="us").tolist()
-    ]
-    if len(known) == len(values):
-        return text
-    it = iter(text)
-    return [None if v is None else next(it) for v in values]
+    with ``+00:00`` for PostgreSQL's COPY), for many values at once (``exports.times``)."""
+    return db_times(utc_text(values, timezone.get_current_timezone()))
+
+
+def db_times(texts: list[str | None]) -> list[str | None]:
+    """UTC text (``exports.times``) as this database's INSERT takes it."""
+    if connection.vendor == "sqlite":
+        return texts
+    return [None if t is None else t + "+00:00" for t in texts]

@@ -18,13 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
+import numpy as np
+
 from scorecard.scorecards.exports.read import ID_COLUMNS
 from scorecard.scorecards.exports.rejects import Result
+from scorecard.scorecards.exports.times import iso_utc, utc_text
 from scorecard.scorecards.exports.validate import (
     REVIEW_COLUMNS,
     VERSION_COLUMNS,
@@ -40,7 +44,12 @@ _FLAG_TEXT = {"": "", "yes": "1", "no": "0"}
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _fromiso = dt.datetime.fromisoformat
 _blake2b = hashlib.blake2b
+_NO_TIME = np.iinfo(np.int64).min  # ``iso_utc``'s empty cell
 _quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C; keeps non-ASCII
+
+
+# what ``json.dumps`` escapes (with ensure_ascii=False): quotes, backslashes, controls
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
 def raw_json(cells: list[str]) -> str:
@@ -48,10 +57,33 @@ def raw_json(cells: list[str]) -> str:
     for the usual row: when no cell needs escaping the cells are joined as they are."""
     if not cells:
         return "[]"
-    flat = "".join(cells)
-    if '"' in flat or "\\" in flat or not flat.isprintable():
+    if _JSON_ESCAPED.search("".join(cells)):
         return _dumps(cells)
     return '["' + '","'.join(cells) + '"]'
+
+
+def raw_json_rows(rows: list[list[str]]) -> list[str]:
+    """``raw_json`` of many rows: when no cell of the batch needs escaping (one search of
+    all their text), each row is its cells joined."""
+    if _JSON_ESCAPED.search("".join(["".join(cells) for cells in rows])):
+        return [raw_json(cells) for cells in rows]
+    joined = map('","'.join, rows)
+    return [f'["{j}"]' if cells else "[]" for j, cells in zip(joined, rows, strict=True)]
+
+
+def _needs_json(heads: list[str], columns: list[list[str]]) -> list[str]:
+    """The needs texts of each row as a JSON object (facility code -> text, in the form's
+    order), each distinct text quoted once."""
+    last = len(columns) - 1
+    parts = []
+    for k, (head, column) in enumerate(zip(heads, columns, strict=True)):
+        quoted = {t: head + _quote(t) for t in set(column)}
+        if k == 0:
+            quoted = {t: "{" + q for t, q in quoted.items()}
+        if k == last:
+            quoted = {t: q + "}" for t, q in quoted.items()}
+        parts.append(list(map(quoted.__getitem__, column)))
+    return list(map(",".join, zip(*parts, strict=True)))
 
 
 @dataclass
@@ -76,8 +108,8 @@ class Columns:
     change: list[str]  # "" when empty
     ratings: list[str]  # one character per indicator (see ``ColumnarValidator``)
     needs: list[str]  # JSON of facility code -> text
-    started: list[dt.datetime | None]
-    ended: list[dt.datetime | None]
+    started: list[str | None]  # UTC text (``exports.times``)
+    ended: list[str | None]
     form_version: list[str]
     review_state: list[str]  # "" when none
     raw: list[str]  # JSON list of the cells
@@ -105,6 +137,7 @@ class ColumnarValidator:
         names: Sequence[str],
         convert: Callable[[list[str]], dict[str, str]],
         rating_chars: dict[str, str],
+        zone: dt.tzinfo = dt.UTC,
     ) -> None:
         self.rows = RowValidator(spec, names)
         self.convert = convert
@@ -122,6 +155,7 @@ class ColumnarValidator:
         self.version_idx = next((index[c] for c in VERSION_COLUMNS if c in index), None)
         self.review_idx = next((index[c] for c in REVIEW_COLUMNS if c in index), None)
         self.rating_chars = rating_chars
+        self.zone = zone  # of times written without a UTC offset
 
     # ------------------------------------------------------------------ helpers
 
@@ -216,7 +250,7 @@ class ColumnarValidator:
             review = ("",) * count
         start_text = self._col(columns, "start", count)
         end_text = self._col(columns, "end", count)
-        started, ended = _times(start_text, end_text, bad)
+        started, ended = _times(start_text, end_text, bad, self.zone)
 
         # the slow rows, through the row validator (exact messages and normalisation)
         if any(bad):
@@ -271,21 +305,13 @@ class ColumnarValidator:
             strict=True,
         )
         hashes = [_blake2b("\x1f".join(a).encode(), digest_size=16).hexdigest() for a in answers]
-        chars = self.rating_chars
+        char = self.rating_chars.__getitem__
         ratings = (
-            list(map("".join, zip(*[[chars[s] for s in col] for col in score_g], strict=True)))
+            list(map("".join, zip(*[map(char, col) for col in score_g], strict=True)))
             if score_g
             else [""] * len(hashes)
         )
-        heads = self.needs_head
-        needs = (
-            [
-                "{" + ",".join([h + _quote(t) for h, t in zip(heads, texts, strict=True)]) + "}"
-                for texts in zip(*needs_g, strict=True)
-            ]
-            if needs_g
-            else ["{}"] * len(hashes)
-        )
+        needs = _needs_json(self.needs_head, needs_g) if needs_g else ["{}"] * len(hashes)
         fast = Columns(
             position=fast_pos,
             row=[records[k][0] for k in fast_pos],
@@ -309,7 +335,7 @@ class ColumnarValidator:
             ended=list(pick(ended)),
             form_version=list(pick(version)),
             review_state=list(pick(review)),
-            raw=[raw_json(records[k][1]) for k in fast_pos],
+            raw=raw_json_rows([records[k][1] for k in fast_pos]),
         )
         return Batch(fast, slow)
 
@@ -332,23 +358,29 @@ def _village_code_ok(cv: tuple[str, str]) -> bool:
 
 
 def _times(
-    start: Sequence[str], end: Sequence[str], bad: bytearray
-) -> tuple[list[dt.datetime | None], list[dt.datetime | None]]:
-    """Both columns parsed; a row with an unreadable or backwards pair is flagged."""
+    start: Sequence[str], end: Sequence[str], bad: bytearray, zone: dt.tzinfo
+) -> tuple[list[str | None], list[str | None]]:
+    """Both columns as UTC text; a row with an unreadable or backwards pair is flagged."""
+    fast_start, fast_end = iso_utc(start), iso_utc(end)
+    if fast_start is not None and fast_end is not None:
+        (start_text, a), (end_text, b) = fast_start, fast_end
+        for i in np.flatnonzero((b < a) & (a != _NO_TIME) & (b != _NO_TIME)).tolist():
+            bad[i] = 1
+        return start_text, end_text
     started: list[dt.datetime | None] = []
     ended: list[dt.datetime | None] = []
     for i, (s, e) in enumerate(zip(start, end, strict=True)):
         try:
-            a = _fromiso(s) if s else None
-            b = _fromiso(e) if e else None
-            if a is not None and b is not None and b < a:
+            x = _fromiso(s) if s else None
+            y = _fromiso(e) if e else None
+            if x is not None and y is not None and y < x:
                 bad[i] = 1
         except (ValueError, TypeError):  # unreadable, or one with a time zone, one without
             bad[i] = 1
-            a = b = None
-        started.append(a)
-        ended.append(b)
-    return started, ended
+            x = y = None
+        started.append(x)
+        ended.append(y)
+    return utc_text(started, zone), utc_text(ended, zone)
 
 
 def _empty() -> Columns:
