@@ -19,8 +19,6 @@ is held in memory at a time; stable ids of earlier batches are found in the data
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,8 +49,8 @@ from scorecard.scorecards.exports import (
     validate_rows,
     write_rejects,
 )
-from scorecard.scorecards.exports.columnar import ColumnarValidator, Columns
-from scorecard.scorecards.exports.pipeline import can_fork, forked
+from scorecard.scorecards.exports.columnar import ColumnarValidator
+from scorecard.scorecards.exports.pipeline import can_fork, collector_paused, forked
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.models import (
     Conflict,
@@ -70,8 +68,7 @@ from scorecard.scorecards.rows import (
     YOUTH_TEXT,
     as_values,
     copy_line,
-    copy_text,
-    copy_texts,
+    copy_lines,
     copy_values,
     db_datetimes,
     db_times,
@@ -92,21 +89,6 @@ Progress = Callable[[int], None]
 
 class ImportRefused(ActionError):
     """The file as a whole is not importable into the round; nothing was stored."""
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while rows stream through (the producer process,
-    forked inside, inherits it): the import allocates millions of tuples and lists, none
-    in reference cycles, and the collector's passes over them cost up to a quarter of
-    the import's time. Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def refusal(exc: ExportError) -> str:
@@ -165,19 +147,24 @@ class Importer:
                 cursor.execute("PRAGMA cache_size = -65536")
         rec = self.record
         chunks = forked(make, encode=Chunk.encode, decode=Chunk.decode) if parallel else make()
-        for chunk in chunks:
-            rec.rows += chunk.rows
-            rec.rejected += chunk.rejected
-            self.errors.extend(chunk.errors)
-            if chunk.columns and not rec.columns:
-                rec.columns.extend(chunk.columns)
-            if chunk.cube is not None:
-                self.cube.merge(chunk.cube)
-            self.write_items(
-                chunk.items, counted=chunk.cube is not None, codes=chunk.codes, copy=chunk.copy
-            )
-            if progress:
-                progress(rec.rows)
+        # the forked producer inherits the paused collector
+        with collector_paused():
+            for chunk in chunks:
+                rec.rows += chunk.rows
+                rec.rejected += chunk.rejected
+                self.errors.extend(chunk.errors)
+                if chunk.columns and not rec.columns:
+                    rec.columns.extend(chunk.columns)
+                if chunk.cube is not None:
+                    self.cube.merge(chunk.cube)
+                self.write_items(
+                    chunk.items,
+                    counted=chunk.cube is not None,
+                    codes=chunk.codes,
+                    copy=chunk.copy,
+                )
+                if progress:
+                    progress(rec.rows)
         self.cube.save(self.round)
         if rec.columns:
             Import.objects.filter(pk=rec.pk).update(columns=rec.columns)
@@ -257,7 +244,8 @@ class Importer:
         pks = {e: self.enumerators.get(e) for e in codes}
         values: Iterable[tuple[Any, ...] | str]
         if self.copy:
-            values = self.copy_lines(f, youth, pks)
+            constants = (self.round.pk, self.record.pk, self.record.file_name, self.now_db)
+            values = copy_lines(f, constants, youth, pks)
         else:
             values = zip(
                 repeat(self.round.pk, n),
@@ -326,49 +314,6 @@ class Importer:
             items = [it for _, it in placed]
             self.count(valid, cube=cube)
         chunk.items.extend(items)
-
-    def copy_lines(
-        self, f: Columns, youth: dict[int, bool], pks: dict[str, int | None]
-    ) -> list[str]:
-        """The fast rows of a batch as COPY lines (``rows.copy_line`` of the INSERT_COLUMNS
-        values), a column at a time."""
-        n = len(f)
-        const = copy_text
-        flag = {True: "t", False: "f", None: "\\N"}
-        ages = {a: str(a) for a in youth}
-        young = {a: flag[y] for a, y in youth.items()}
-        enumerators = {e: const(pk) for e, pk in pks.items()}
-        overall = {o: const(o) for o in set(f.overall)}
-        columns: list[Sequence[str]] = [
-            [const(self.round.pk)] * n,
-            [const(self.record.pk)] * n,
-            copy_texts(f.stable_id),
-            copy_texts(f.instance_id),
-            f.content_hash,  # hexadecimal
-            copy_texts(f.commune),
-            copy_texts(f.village),
-            copy_texts(f.sex),
-            [ages[a] for a in f.age],
-            [young[a] for a in f.age],
-            [flag[d] for d in f.disability],
-            [flag[m] for m in f.minority],
-            copy_texts(f.idpoor),
-            copy_texts(f.enumerator),
-            [enumerators[e] for e in f.enumerator],
-            [overall[o] for o in f.overall],
-            [flag[d] for d in f.overall_dk],
-            copy_texts(f.change),
-            f.ratings,  # rating characters
-            copy_texts(f.needs),
-            copy_texts(db_times(f.started)),
-            copy_texts(db_times(f.ended)),
-            [const(self.record.file_name)] * n,
-            copy_texts(f.form_version),
-            copy_texts(f.review_state),
-            copy_texts(f.raw),
-            [const(self.now_db)] * n,
-        ]
-        return list(map("\t".join, zip(*columns, strict=True)))
 
     def write(self, parsed: list[ParsedResponse]) -> None:
         self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])

@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from scorecard.scorecards.cube import is_youth
+from scorecard.scorecards.exports.columnar import Columns
 from scorecard.scorecards.exports.times import utc_text
 from scorecard.scorecards.models import DONT_KNOW, NO_ANSWER, RATING_CHARS, Response
 from scorecard.scorecards.spec import ParsedResponse
@@ -134,6 +135,55 @@ def copy_texts(values: Sequence[str | None]) -> Sequence[str]:
 def copy_line(values: Sequence[Any]) -> str:
     """An INSERT_COLUMNS row as one line of COPY text (without the line break)."""
     return "\t".join([copy_text(v) for v in values])
+
+
+def copy_lines(
+    f: Columns,
+    constants: tuple[int, int, str, str | None],
+    youth: dict[int, bool],
+    pks: dict[str, int | None],
+) -> list[str]:
+    """The fast rows of a columnar batch as COPY lines (``copy_line`` of their
+    INSERT_COLUMNS values), a column at a time. ``constants``: the round's and the
+    import's keys, the file name and the import time; ``youth`` and ``pks``: each age's
+    youth flag and each enumerator code's key."""
+    n = len(f)
+    round_pk, source_pk, file_name, now = (copy_text(c) for c in constants)
+    flag = _BOOL_TEXT
+    ages = {a: str(a) for a in youth}
+    young = {a: flag[y] for a, y in youth.items()}
+    enumerators = {e: copy_text(pk) for e, pk in pks.items()}
+    overall = {o: copy_text(o) for o in set(f.overall)}
+    columns: list[Sequence[str]] = [
+        [round_pk] * n,
+        [source_pk] * n,
+        copy_texts(f.stable_id),
+        copy_texts(f.instance_id),
+        f.content_hash,  # hexadecimal
+        copy_texts(f.commune),
+        copy_texts(f.village),
+        copy_texts(f.sex),
+        [ages[a] for a in f.age],
+        [young[a] for a in f.age],
+        [flag[d] for d in f.disability],
+        [flag[m] for m in f.minority],
+        copy_texts(f.idpoor),
+        copy_texts(f.enumerator),
+        [enumerators[e] for e in f.enumerator],
+        [overall[o] for o in f.overall],
+        [flag[d] for d in f.overall_dk],
+        copy_texts(f.change),
+        f.ratings,  # rating characters
+        copy_texts(f.needs),
+        copy_texts(db_times(f.started)),
+        copy_texts(db_times(f.ended)),
+        [file_name] * n,
+        copy_texts(f.form_version),
+        copy_texts(f.review_state),
+        copy_texts(f.raw),
+        [now] * n,
+    ]
+    return list(map("\t".join, zip(*columns, strict=True)))
 
 
 def copy_values(line: str) -> tuple[Any, ...]:

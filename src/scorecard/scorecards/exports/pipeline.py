@@ -13,6 +13,8 @@ parent's state is closed or flushed twice.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import queue as queues
 import traceback
@@ -23,6 +25,21 @@ from scorecard.scorecards.exports.read import ExportError
 
 T = TypeVar("T")
 _ITEM, _DONE, _EXPORT_ERROR, _FAILED = range(4)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rows stream through (a producer forked inside
+    inherits it): an import allocates millions of tuples and lists, none in reference
+    cycles, and the collector's passes over them cost up to a quarter of its time.
+    Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ProducerFailed(RuntimeError):
