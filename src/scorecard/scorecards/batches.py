@@ -12,6 +12,8 @@ from scorecard.scorecards.models import Conflict, Response, Round
 from scorecard.scorecards.rows import ENUMERATOR_AT
 from scorecard.scorecards.spec import RowError
 
+BATCH = 5000  # valid rows a chunk carries (the columnar and row paths)
+
 # One valid row ready to write: stable id, content hash, row number, INSERT_COLUMNS values
 # (or, from the columnar producer for PostgreSQL, their COPY line: ``rows.copy_line``).
 Item = tuple[str, str, int, Any]

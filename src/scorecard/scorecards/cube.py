@@ -75,12 +75,18 @@ class Cube:
         index = np.fromiter(
             (local.setdefault(p, len(local)) for p in profiles), dtype=np.int64, count=len(profiles)
         )
-        codes = np.frombuffer("".join(answers).encode("ascii"), dtype=np.uint8)
-        codes = codes.reshape(len(answers), self.width)
+        self.add_indexed(list(local), index, "".join(answers).encode("ascii"), sign)
+
+    def add_indexed(
+        self, profiles: Sequence[Profile], index: np.ndarray, answers: bytes, sign: int = 1
+    ) -> None:
+        """``add`` with each row's profile given as its index in ``profiles`` and the
+        rows' answer strings as one ASCII text (the import's Arrow path makes both)."""
+        codes = np.frombuffer(answers, dtype=np.uint8).reshape(len(index), self.width)
         cell = (index[:, None] * self.width + np.arange(self.width)) * LEVELS + _LUT[codes]
-        counts = np.bincount(cell.ravel(), minlength=len(local) * self.width * LEVELS)
-        counts = counts.reshape(len(local), self.width, LEVELS) * sign
-        for profile, k in local.items():
+        counts = np.bincount(cell.ravel(), minlength=len(profiles) * self.width * LEVELS)
+        counts = counts.reshape(len(profiles), self.width, LEVELS) * sign
+        for k, profile in enumerate(profiles):
             if profile in self.cells:
                 self.cells[profile] += counts[k]
             else:

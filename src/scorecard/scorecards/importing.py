@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,8 @@ from django.utils import timezone
 from scorecard.audit.log import record as audit
 from scorecard.audit.models import AuditEntry
 from scorecard.scorecards.actions import ActionError
-from scorecard.scorecards.batches import Batch, Chunk, Item, codes, stored_keys
+from scorecard.scorecards.batches import BATCH, Batch, Chunk, Item, codes, stored_keys
 from scorecard.scorecards.cube import (
-    FLAG_TEXT,
     Cube,
     answer_string,
     profile_of,
@@ -44,13 +42,12 @@ from scorecard.scorecards.cube import (
 from scorecard.scorecards.exports import (
     Export,
     ExportError,
-    check_form,
     open_export,
     validate_rows,
     write_rejects,
 )
-from scorecard.scorecards.exports.columnar import ColumnarValidator
 from scorecard.scorecards.exports.pipeline import can_fork, collector_paused, forked
+from scorecard.scorecards.exports.read import FastReadRefused
 from scorecard.scorecards.forms import form_spec
 from scorecard.scorecards.models import (
     Conflict,
@@ -60,18 +57,12 @@ from scorecard.scorecards.models import (
     Round,
 )
 from scorecard.scorecards.rows import (
-    CELL_CHAR,
     ENUMERATOR_AT,
-    OVERALL_CHAR,
     RATINGS_AT,
     RAW_AT,
-    YOUTH_TEXT,
     as_values,
-    copy_line,
-    copy_lines,
     copy_values,
     db_datetimes,
-    db_times,
     dumps_compact,
     insert_copy,
     insert_responses,
@@ -79,10 +70,6 @@ from scorecard.scorecards.rows import (
 )
 from scorecard.scorecards.spec import FormSpec, ParsedResponse, RowError
 
-BATCH = 5000
-# rows validated together by the columnar path: small enough for the batch's cells to stay
-# in the CPU cache between its passes over them (measured: 1,000 rows ~30% faster than 5,000)
-COLUMNAR_BATCH = 1000
 PARALLEL_FROM = 4 << 20  # bytes of export (~7,000 rows of the default template)
 Progress = Callable[[int], None]
 
@@ -194,126 +181,6 @@ class Importer:
                 rows = rejected = 0
                 errors, items = [], []
         yield Chunk(rows, rejected, errors, items, self.record.columns, None, codes(items))
-
-    def columnar_chunks(self, export: Export) -> Iterator[Chunk]:
-        """``chunks`` for a CSV export read as cell lists and validated a batch at a time
-        (``exports.columnar``): the same items, several times faster."""
-        errors = check_form(self.spec, export.names)
-        if errors:
-            raise ExportError(errors)
-        records = export.records()
-        assert records is not None and export.convert is not None
-        validator = ColumnarValidator(
-            self.spec, export.names, export.convert, CELL_CHAR, timezone.get_current_timezone()
-        )
-        chunk = Chunk(0, 0, [], [], self.record.columns, {})
-        cube = Cube(self.cube.questions)
-        batch: list[tuple[int, list[str]]] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= COLUMNAR_BATCH:
-                self.columnar_chunk(validator, batch, export.names, chunk, cube)
-                batch = []
-                if len(chunk.items) >= BATCH:
-                    chunk.cube = cube.dump()
-                    yield chunk
-                    chunk = Chunk(0, 0, [], [], self.record.columns, {})
-                    cube = Cube(self.cube.questions)
-        self.columnar_chunk(validator, batch, export.names, chunk, cube)
-        chunk.cube = cube.dump()
-        yield chunk
-
-    def columnar_chunk(
-        self,
-        validator: ColumnarValidator,
-        records: list[tuple[int, list[str]]],
-        names: list[str],
-        chunk: Chunk,
-        cube: Cube,
-    ) -> None:
-        """Validate one batch of records and add its items (and their counts) to ``chunk``."""
-        result = validator.batch(records)
-        f = result.fast
-        n = len(f)
-        if n and not self.record.columns:
-            self.record.columns.extend(names)
-        low, high = self.youth
-        youth = {a: low <= a <= high for a in set(f.age)}
-        codes = set(f.enumerator)
-        chunk.codes.update(codes)
-        pks = {e: self.enumerators.get(e) for e in codes}
-        values: Iterable[tuple[Any, ...] | str]
-        if self.copy:
-            constants = (self.round.pk, self.record.pk, self.record.file_name, self.now_db)
-            values = copy_lines(f, constants, youth, pks)
-        else:
-            values = zip(
-                repeat(self.round.pk, n),
-                repeat(self.record.pk, n),
-                f.stable_id,
-                f.instance_id,
-                f.content_hash,
-                f.commune,
-                f.village,
-                f.sex,
-                f.age,
-                [youth[a] for a in f.age],
-                f.disability,
-                f.minority,
-                f.idpoor,
-                f.enumerator,
-                [pks[e] for e in f.enumerator],
-                f.overall,
-                f.overall_dk,
-                f.change,
-                f.ratings,
-                [t.encode() for t in f.needs],  # rows.UTF8_COLUMNS
-                db_times(f.started),
-                db_times(f.ended),
-                repeat(self.record.file_name, n),
-                f.form_version,
-                f.review_state,
-                [t.encode() for t in f.raw],
-                repeat(self.now_db, n),
-                strict=False,  # repeat() is bounded by n, the lists have n items
-            )
-        items: list[Item] = list(zip(f.stable_id, f.content_hash, f.row, values, strict=True))
-        flag = FLAG_TEXT
-        cube.add(
-            list(
-                zip(
-                    f.commune,
-                    f.sex,
-                    [YOUTH_TEXT[youth[a]] for a in f.age],
-                    [flag[d] for d in f.disability],
-                    [flag[m] for m in f.minority],
-                    f.idpoor,
-                    strict=True,
-                )
-            ),
-            [
-                OVERALL_CHAR[o, dk] + r
-                for o, dk, r in zip(f.overall, f.overall_dk, f.ratings, strict=True)
-            ],
-        )
-        chunk.rows += len(records)
-        if result.slow:
-            placed: list[tuple[int, Item]] = list(zip(f.position, items, strict=True))
-            valid: list[tuple[Any, ...]] = []
-            for position, res in result.slow:
-                if isinstance(res, list):
-                    chunk.rejected += 1
-                    chunk.errors.extend(res)
-                else:
-                    value = self.row(res)
-                    valid.append(value)
-                    chunk.codes.add(res.enumerator)
-                    line = copy_line(value) if self.copy else value
-                    placed.append((position, (res.stable_id, res.content_hash, res.row, line)))
-            placed.sort(key=lambda pi: pi[0])
-            items = [it for _, it in placed]
-            self.count(valid, cube=cube)
-        chunk.items.extend(items)
 
     def write(self, parsed: list[ParsedResponse]) -> None:
         self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])
@@ -444,6 +311,20 @@ class Importer:
         )
 
 
+def columnar_chunks(importer: Importer, export: Export) -> Iterator[Chunk]:
+    from scorecard.scorecards.columnar_import import columnar_chunks as chunks
+
+    return chunks(importer, export)
+
+
+def arrow_chunks(importer: Importer, export: Export) -> Iterator[Chunk]:
+    """``arrow_import.arrow_chunks``, with pyarrow loaded only where it runs (the producer
+    process: the writer's memory stays without it)."""
+    from scorecard.scorecards.arrow_import import arrow_chunks as chunks
+
+    return chunks(importer, export)
+
+
 def import_export(
     actor: Any,
     round_: Round,
@@ -453,6 +334,7 @@ def import_export(
     progress: Progress | None = None,
     parallel: bool | None = None,
     columnar: bool = True,
+    arrow: bool = True,
     origin: str = "",
 ) -> Import:
     """Import one export file into a round, atomically; returns the Import with its counts.
@@ -463,6 +345,8 @@ def import_export(
     ODK Central, keyed paper questionnaires) rather than the sniffed export format.
     ``columnar``: validate CSV exports a batch at a time (``exports.columnar``); False
     validates row by row (the reference the columnar path is tested against).
+    ``arrow``: read such exports with Arrow (``exports.arrow``); a file Arrow cannot read
+    exactly as the Python reader does is read again by it, from nothing.
     Raises ImportRefused (nothing stored) when the round is locked or the file is not an
     export of the round's form.
     """
@@ -474,8 +358,11 @@ def import_export(
     except ExportError as exc:
         raise ImportRefused(refusal(exc)) from None
     user = actor if getattr(actor, "is_authenticated", False) else None
-    try:
-        with transaction.atomic():
+    if parallel is None:
+        parallel = can_fork() and Path(path).stat().st_size >= PARALLEL_FROM
+
+    def attempt(reader: str) -> Import:
+        with transaction.atomic():  # a savepoint: a refused Arrow read leaves nothing
             record = Import.objects.create(
                 round=round_,
                 file_name=(file_name or Path(path).name)[:255],
@@ -483,15 +370,24 @@ def import_export(
                 by=user,
                 by_name=user.get_username() if user else str(actor),
             )
-            if parallel is None:
-                parallel = can_fork() and Path(path).stat().st_size >= PARALLEL_FROM
             importer = Importer(round_, record, spec)
-            if columnar and export.by_cells:
-                importer.run_chunks(
-                    lambda: importer.columnar_chunks(export), progress, parallel=parallel
-                )
+            if reader == "arrow":
+                make: Callable[[], Iterator[Chunk]] = lambda: arrow_chunks(importer, export)  # noqa: E731
+                importer.run_chunks(make, progress, parallel=parallel)
+            elif reader == "columnar":
+                make = lambda: columnar_chunks(importer, export)  # noqa: E731
+                importer.run_chunks(make, progress, parallel=parallel)
             else:
                 importer.run(validate_rows(spec, export), progress, parallel=parallel)
+            return record
+
+    fast = "columnar" if columnar and export.by_cells else "rows"
+    try:
+        with transaction.atomic():
+            try:
+                record = attempt("arrow" if fast == "columnar" and arrow else fast)
+            except FastReadRefused:  # read again by the Python reader, its exact messages
+                record = attempt(fast)
             audit(actor, AuditEntry.Action.CREATE, record)
     except ExportError as exc:
         raise ImportRefused(refusal(exc)) from None

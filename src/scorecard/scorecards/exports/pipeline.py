@@ -21,10 +21,10 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from scorecard.scorecards.exports.read import ExportError
+from scorecard.scorecards.exports.read import ExportError, FastReadRefused
 
 T = TypeVar("T")
-_ITEM, _DONE, _EXPORT_ERROR, _FAILED = range(4)
+_ITEM, _DONE, _EXPORT_ERROR, _REFUSED, _FAILED = range(5)
 
 
 @contextlib.contextmanager
@@ -59,6 +59,8 @@ def _produce(
         out.put((_DONE, None))
     except ExportError as exc:  # its errors pickle; the exception itself does not rebuild
         out.put((_EXPORT_ERROR, exc.errors))
+    except FastReadRefused as exc:
+        out.put((_REFUSED, str(exc)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         out.put((_FAILED, traceback.format_exc()))
 
@@ -74,7 +76,7 @@ def forked(
 
     ``encode`` runs in the child on each item and ``decode`` here on what it made.
 
-    An ExportError in the child is raised again here with the same errors; any other
+    An ExportError or FastReadRefused in the child is raised again here; any other
     failure raises ProducerFailed. Stopping early (or an error here) kills the child.
     """
     ctx = multiprocessing.get_context("fork")
@@ -95,6 +97,8 @@ def forked(
                 return
             elif kind == _EXPORT_ERROR:
                 raise ExportError(value)
+            elif kind == _REFUSED:
+                raise FastReadRefused(value)
             else:
                 raise ProducerFailed(value)
     finally:

@@ -60,6 +60,11 @@ class ExportError(ValueError):
         return self.errors[0]
 
 
+class FastReadRefused(Exception):
+    """The file must be read by the Python reader (``exports.arrow``; the reason is the
+    message): the import starts again with it."""
+
+
 def file_error(reason: str, value: str = "", column: str = "") -> ExportError:
     return ExportError(RowError(0, column, value, reason))
 

@@ -18,7 +18,7 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 _UNITS = {19: "s", 23: "ms", 26: "us"}
 
 
-def _text(us: np.ndarray) -> list[str]:
+def us_text(us: np.ndarray) -> list[str]:
     """Microseconds since the epoch (UTC) as ``YYYY-MM-DD HH:MM:SS[.ffffff]``, the text
     Django writes for an aware datetime in SQLite (no fraction when it is zero)."""
     return [
@@ -40,7 +40,7 @@ def utc_text(values: Sequence[dt.datetime | None], zone: dt.tzinfo) -> list[str 
         dtype=np.int64,
         count=len(known),
     )
-    text = _text(us)
+    text = us_text(us)
     if len(known) == len(values):
         return list(text)
     it = iter(text)
@@ -82,7 +82,7 @@ def iso_utc(cells: Sequence[str]) -> tuple[list[str | None], np.ndarray] | None:
     minutes = int(tail[1:3]) * 60 + int(tail[4:6])
     offset = np.timedelta64(minutes if tail[0] == "+" else -minutes, "m")
     us = (local - offset).astype("datetime64[us]").astype(np.int64)
-    text = _text(us)
+    text = us_text(us)
     if len(present) == n:
         return list(text), us
     full = np.full(n, np.iinfo(np.int64).min)
