@@ -134,3 +134,11 @@ def test_it_finds_duplicates_and_conflicts_across_blocks(tmp_path, monkeypatch, 
     path = make_export(make_round(), tmp_path / "e.csv", rows=400, tweak=vary(8, 0.3))
     record = assert_same(path, parallel=parallel)
     assert record.duplicates > 5 and record.conflicts > 5 and record.rejected > 10
+
+
+def test_it_reads_lines_ended_by_cr_alone_with_python(tmp_path, refusals):
+    path = make_export(make_round(), tmp_path / "e.csv", rows=20, tweak=vary(6, 0.2))
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\n", "\r")
+    path.write_text(text, encoding="utf-8", newline="")
+    record = assert_same(path)
+    assert refusals == ["lines end in CR"] and record.rows == 20

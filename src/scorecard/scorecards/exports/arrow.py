@@ -89,6 +89,8 @@ def blocks(export: Export, opened: Callable[[], tuple[IO[bytes], Any]]) -> Itera
         first = stream.readline().removeprefix(b"\xef\xbb\xbf")
         if not first.strip():
             raise FastReadRefused("blank lines before the header")
+        if b"\r" in first.rstrip(b"\r\n"):  # lines ended by CR alone: this was not one line
+            raise FastReadRefused("lines end in CR")
         read = pacsv.ReadOptions(column_names=names, block_size=BLOCK, use_threads=False)
         parse = pacsv.ParseOptions(
             delimiter=export.delimiter, newlines_in_values=True, ignore_empty_lines=False
