@@ -142,3 +142,13 @@ def test_it_reads_lines_ended_by_cr_alone_with_python(tmp_path, refusals):
     path.write_text(text, encoding="utf-8", newline="")
     record = assert_same(path)
     assert refusals == ["lines end in CR"] and record.rows == 20
+
+
+def test_it_rejects_an_age_too_large_for_any_integer_column(tmp_path):
+    def tweak(i: int, row: dict[str, str]) -> None:
+        if i == 3:
+            row["age"] = "9" * 20
+
+    path = make_export(make_round(), tmp_path / "e.csv", rows=10, tweak=tweak)
+    record = assert_same(path)
+    assert record.rejected == 1 and record.accepted == 9

@@ -225,8 +225,11 @@ class ArrowValidator:
         def fast(a: pa.Array) -> pa.Array:
             return a if keep is None else a.filter(keep)
 
-        age = fast(mapped("age", int, pa.int64()))
-        age_text = fast(mapped("age", lambda a: str(int(a)), pa.string()))
+        def age_of(a: str) -> int | None:  # in range only: a bad row's age may not fit int64
+            return int(a) if a.isdecimal() and low <= int(a) <= high else None
+
+        age = fast(mapped("age", age_of, pa.int64()))
+        age_text = fast(mapped("age", lambda a: str(age_of(a)), pa.string()))
         flags = {
             name: (
                 fast(mapped(name, _YES_NO.__getitem__, pa.bool_())),
