@@ -10,7 +10,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from scorecard.scorecards import arrow_import, columnar_import
+from scorecard.scorecards import arrow_import, importing
 from scorecard.scorecards.exports.arrow import _arrow_time
 from scorecard.scorecards.exports.read import FastReadRefused
 from scorecard.scorecards.exports.times import iso_utc
@@ -43,7 +43,7 @@ def no_python_reader(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the Python reader was used")
 
-    monkeypatch.setattr(columnar_import, "columnar_chunks", refuse)
+    monkeypatch.setattr(importing, "columnar_chunks", refuse)
 
 
 @pytest.mark.parametrize("fmt", ["kobo_csv", "kobo_csv_comma", "odk_csv", "odk_zip"])
@@ -126,7 +126,6 @@ def test_it_reads_kobo_times_with_arrow():
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_it_finds_duplicates_and_conflicts_across_blocks(tmp_path, monkeypatch, parallel):
-    from scorecard.scorecards import importing
     from scorecard.scorecards.exports import arrow
 
     monkeypatch.setattr(arrow, "BLOCK", 8192)  # ~14 rows a block, a chunk each

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils import timezone
 
 from scorecard.scorecards.batches import Chunk, Item
-from scorecard.scorecards.cube import Cube
+from scorecard.scorecards.cube import FLAG_TEXT, Cube
 from scorecard.scorecards.exports import Export, ExportError, check_form
 from scorecard.scorecards.exports.arrow import (
     ArrowValidator,
@@ -28,25 +29,20 @@ from scorecard.scorecards.exports.arrow import (
     opener,
 )
 from scorecard.scorecards.exports.columnar import ColumnarValidator
-from scorecard.scorecards.rows import CELL_CHAR, OVERALL_CHAR, YOUTH_TEXT, copy_line, copy_text
+from scorecard.scorecards.rows import CELL_CHAR, OVERALL_CHAR, YOUTH_TEXT, copy_text
 
 if TYPE_CHECKING:
     from scorecard.scorecards.importing import Importer
 
 _COPY_BYTES = byte_table("\\\t\n\r")
 _COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-# a canonical overall cell -> its character in the cube's answer string
-_OVERALL = {"": OVERALL_CHAR[None, False], "dk": OVERALL_CHAR[None, True]}
-_OVERALL |= {str(i): OVERALL_CHAR[i, False] for i in range(1, 6)}
 
 
 def arrow_chunks(importer: Importer, export: Export) -> Iterator[Chunk]:
-    """``Importer.columnar_chunks`` for an export read by Arrow: the same items."""
+    """``columnar_import.columnar_chunks`` for an export read by Arrow: the same items."""
     errors = check_form(importer.spec, export.names)
     if errors:
         raise ExportError(errors)
-    from django.utils import timezone
-
     columnar = ColumnarValidator(
         importer.spec,
         export.names,
@@ -94,21 +90,7 @@ def chunk_of(importer: Importer, block: Block, names: list[str]) -> Chunk:
     else:
         items = list(zip(sids, hashes, rows, sqlite_values(importer, f, youth, pk), strict=True))
     if block.slow:
-        placed: list[tuple[int, Item]] = list(zip(block.position.tolist(), items, strict=True))
-        valid: list[tuple[Any, ...]] = []
-        for position, res in block.slow:
-            if isinstance(res, list):
-                chunk.rejected += 1
-                chunk.errors.extend(res)
-                continue
-            value = importer.row(res)
-            valid.append(value)
-            chunk.codes.add(res.enumerator)
-            line = copy_line(value) if importer.copy else value
-            placed.append((position, (res.stable_id, res.content_hash, res.row, line)))
-        placed.sort(key=lambda pi: pi[0])
-        items = [it for _, it in placed]
-        importer.count(valid, cube=cube)
+        items = importer.place_slow(chunk, items, block.position.tolist(), block.slow, cube)
     chunk.items = items
     chunk.cube = cube.dump()
     return chunk
@@ -118,19 +100,21 @@ def _count(cube: Cube, f: dict[str, pa.Array], youth: pa.Array) -> None:
     """Add the fast rows' answers to the cube, each distinct profile built once."""
     if not len(f["commune"]):
         return
-    flag = {True: "yes", False: "no"}  # cube.FLAG_TEXT; null is ""
+    flag = FLAG_TEXT  # null: ""
     profile = pc.binary_join_element_wise(
         f["commune"],
         f["sex"],
         pc.if_else(youth, YOUTH_TEXT[True], YOUTH_TEXT[False]),
-        pc.if_else(f["disability"], flag[True], flag[False]).fill_null(""),
-        pc.if_else(f["minority"], flag[True], flag[False]).fill_null(""),
+        pc.if_else(f["disability"], flag[True], flag[False]).fill_null(flag[None]),
+        pc.if_else(f["minority"], flag[True], flag[False]).fill_null(flag[None]),
         f["idpoor"],
         "\x1f",
     ).dictionary_encode()
     profiles = [tuple(p.split("\x1f")) for p in profile.dictionary.to_pylist()]
     overall = pc.if_else(
-        f["overall_dk"], _OVERALL["dk"], pc.cast(f["overall"], pa.string()).fill_null("-")
+        f["overall_dk"],
+        OVERALL_CHAR[None, True],
+        pc.cast(f["overall"], pa.string()).fill_null(OVERALL_CHAR[None, False]),
     )
     answers = _concat(pc.binary_join_element_wise(overall, f["ratings"], ""))
     cube.add_indexed(profiles, profile.indices.to_numpy(), answers)  # type: ignore[arg-type]

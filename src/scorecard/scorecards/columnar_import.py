@@ -21,7 +21,6 @@ from scorecard.scorecards.rows import (
     CELL_CHAR,
     OVERALL_CHAR,
     YOUTH_TEXT,
-    copy_line,
     copy_lines,
     db_times,
 )
@@ -143,19 +142,5 @@ def columnar_chunk(
     )
     chunk.rows += len(records)
     if result.slow:
-        placed: list[tuple[int, Item]] = list(zip(f.position, items, strict=True))
-        valid: list[tuple[Any, ...]] = []
-        for position, res in result.slow:
-            if isinstance(res, list):
-                chunk.rejected += 1
-                chunk.errors.extend(res)
-            else:
-                value = importer.row(res)
-                valid.append(value)
-                chunk.codes.add(res.enumerator)
-                line = copy_line(value) if importer.copy else value
-                placed.append((position, (res.stable_id, res.content_hash, res.row, line)))
-        placed.sort(key=lambda pi: pi[0])
-        items = [it for _, it in placed]
-        importer.count(valid, cube=cube)
+        items = importer.place_slow(chunk, items, f.position, result.slow, cube)
     chunk.items.extend(items)

@@ -32,6 +32,7 @@ from scorecard.audit.log import record as audit
 from scorecard.audit.models import AuditEntry
 from scorecard.scorecards.actions import ActionError
 from scorecard.scorecards.batches import BATCH, Batch, Chunk, Item, codes, stored_keys
+from scorecard.scorecards.columnar_import import columnar_chunks
 from scorecard.scorecards.cube import (
     Cube,
     answer_string,
@@ -61,6 +62,7 @@ from scorecard.scorecards.rows import (
     RATINGS_AT,
     RAW_AT,
     as_values,
+    copy_line,
     copy_values,
     db_datetimes,
     dumps_compact,
@@ -181,6 +183,33 @@ class Importer:
                 rows = rejected = 0
                 errors, items = [], []
         yield Chunk(rows, rejected, errors, items, self.record.columns, None, codes(items))
+
+    def place_slow(
+        self,
+        chunk: Chunk,
+        items: list[Item],
+        positions: Sequence[int],
+        slow: list[tuple[int, Any]],
+        cube: Cube,
+    ) -> list[Item]:
+        """The fast rows' ``items`` (at ``positions`` in their batch) with the row
+        validator's results for the others, in the batch's order: rejected rows go to the
+        chunk's errors, valid ones become items and are counted in ``cube``."""
+        placed: list[tuple[int, Item]] = list(zip(positions, items, strict=True))
+        valid: list[tuple[Any, ...]] = []
+        for position, res in slow:
+            if isinstance(res, list):
+                chunk.rejected += 1
+                chunk.errors.extend(res)
+                continue
+            value = self.row(res)
+            valid.append(value)
+            chunk.codes.add(res.enumerator)
+            line = copy_line(value) if self.copy else value
+            placed.append((position, (res.stable_id, res.content_hash, res.row, line)))
+        placed.sort(key=lambda pi: pi[0])
+        self.count(valid, cube=cube)
+        return [it for _, it in placed]
 
     def write(self, parsed: list[ParsedResponse]) -> None:
         self.write_items([(p.stable_id, p.content_hash, p.row, self.row(p)) for p in parsed])
@@ -309,12 +338,6 @@ class Importer:
             self.raw(p.raw),
             self.now_db,
         )
-
-
-def columnar_chunks(importer: Importer, export: Export) -> Iterator[Chunk]:
-    from scorecard.scorecards.columnar_import import columnar_chunks as chunks
-
-    return chunks(importer, export)
 
 
 def arrow_chunks(importer: Importer, export: Export) -> Iterator[Chunk]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -416,7 +417,6 @@ def _arrow_time(cells: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
 
 def opener(export: Export) -> Callable[[], tuple[IO[bytes], Any]]:
     """The binary stream of the export's CSV (inside its zip for ODK's ``.csv.zip``)."""
-    import zipfile
 
     def opened() -> tuple[IO[bytes], Any]:
         if not export.member:
